@@ -1,0 +1,74 @@
+# magecloud.platform — developer and demo entry points. Run as root on a Debian machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+COLLECTION_LINK := .cache/collections/ansible_collections/magecloud/platform
+DEBIAN_RELEASE ?= 12
+DEMO_HOST := magecloud-demo
+DEMO_PORT ?= 8080
+APT_CACHE := /var/cache/magecloud/apt
+
+.PHONY: help venv image host-prep demo demo-down test test-fast lint sanity unit importer molecule
+
+help:
+	@echo "make demo       converge the all-in-one demo host (Docker container $(DEMO_HOST))"
+	@echo "make demo-down  remove the demo host"
+	@echo "make test       lint, sanity, unit tests, galaxy-importer and every molecule scenario"
+	@echo "make test-fast  the same without molecule"
+
+$(BIN)/.installed: requirements-dev.txt constraints.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+venv: $(BIN)/.installed $(COLLECTION_LINK)
+
+# Playbooks and molecule find this tree as the collection magecloud.platform through this link.
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+image:
+	scripts/ensure-docker.sh
+	images/build-base-image.sh $(DEBIAN_RELEASE)
+
+# What only the machine that hosts the containers can do for them.
+host-prep:
+	mkdir -p $(APT_CACHE)
+	scripts/raise-map-count.sh
+
+demo: venv image host-prep
+	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --publish 127.0.0.1:$(DEMO_PORT):80
+	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml
+	@echo "Demo host $(DEMO_HOST) is converged. Shell: docker exec -it $(DEMO_HOST) bash"
+	@echo "Published: http://127.0.0.1:$(DEMO_PORT)/ (answers once the web layer is in site.yml)"
+
+demo-down:
+	docker rm -f $(DEMO_HOST) >/dev/null 2>&1 || true
+	@echo "Removed $(DEMO_HOST)."
+
+lint: venv
+	$(BIN)/yamllint --strict .
+	$(BIN)/ansible-lint --profile production --offline
+
+sanity: venv
+	scripts/sanity.sh
+
+unit: venv
+	$(BIN)/pytest tests/unit
+
+importer: venv
+	scripts/galaxy-importer.sh
+
+molecule: venv image host-prep
+	$(BIN)/molecule test --all
+
+test-fast: lint sanity unit importer
+
+test: test-fast molecule
