@@ -1,0 +1,63 @@
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Small checks every schema uses: types with readable names, known keys with suggestions."""
+
+from __future__ import annotations
+
+from ansible_collections.magecloud.platform.plugins.module_utils.findings import did_you_mean
+
+KIND_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "list": "a list",
+    "map": "a mapping",
+    "number": "a number",
+}
+
+
+def kind_of(value):
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "map"
+    return "null" if value is None else type(value).__name__
+
+
+def expect(report, path, value, *kinds):
+    """Report an error unless value is of one of kinds; True when it is."""
+    if kind_of(value) in kinds:
+        return True
+    wanted = " or ".join(KIND_NAMES[kind] for kind in kinds)
+    report.error(path, f"must be {wanted}, not {kind_of(value)} `{value}`")
+    return False
+
+
+def known_keys(report, path, mapping, allowed, severity="error"):
+    """Report every key of mapping that is not in allowed, suggesting the closest one."""
+    for key in mapping:
+        if key not in allowed:
+            add = report.error if severity == "error" else report.warning
+            add(path + (key,), f"unknown key `{key}`", did_you_mean(key, allowed) or f"known keys: {', '.join(sorted(allowed))}")
+
+
+def require(report, path, mapping, key, *kinds):
+    """The value at key, checked against kinds; reports a missing key. None when absent or wrong."""
+    if key not in mapping:
+        report.error(path, f"`{key}` is required")
+        return None
+    value = mapping[key]
+    return value if expect(report, path + (key,), value, *kinds) else None
+
+
+def positive_integer(report, path, value):
+    if expect(report, path, value, "integer") and value <= 0:
+        report.error(path, f"must be greater than 0, not {value}")
