@@ -43,15 +43,15 @@ def validate(report, app, services):
     _type(report, app)
     _build(report, app)
     _runtime(report, app)
-    _relationships(report, ("relationships",), app.get("relationships", {}), services)
+    _relationships(report, ("relationships",), app.get("relationships") or {}, services)
     _web(report, app.get("web"))
     if "disk" in app:
         positive_integer(report, ("disk",), app["disk"])
-    _mounts(report, ("mounts",), app.get("mounts", {}))
-    _hooks(report, app.get("hooks", {}))
-    _crons(report, app.get("crons", {}))
-    _variables(report, app.get("variables", {}))
-    _workers(report, app.get("workers", {}), services)
+    _mounts(report, ("mounts",), app.get("mounts") or {})
+    _hooks(report, app.get("hooks") or {})
+    _crons(report, app.get("crons") or {})
+    _variables(report, app.get("variables") or {})
+    _workers(report, app.get("workers") or {}, services)
     for key in ("access", "firewall", "resources", "dependencies"):
         if key in app:
             expect(report, (key,), app[key], "map")

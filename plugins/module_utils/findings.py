@@ -52,6 +52,9 @@ class Report:
     def warning(self, path, message, suggestion=""):
         self._add(WARNING, path, message, suggestion)
 
+    def error_at(self, line, message, suggestion=""):
+        self._sink.append(Finding(ERROR, self.document.name, line, 1, "", message, suggestion))
+
     def _add(self, severity, path, message, suggestion):
         line, column = self.document.position(path)
         self._sink.append(Finding(severity, self.document.name, line, column, dotted(path), message, suggestion))

@@ -38,7 +38,7 @@ class _Builder:
         self.name = name
         self.findings = findings
         self.positions = {}
-        self.constructor = yaml.SafeConstructor()
+        self.constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node, path=()):
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))

@@ -1,0 +1,108 @@
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read a cloud project's files, validate them together and collect every finding."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+
+from ansible_collections.magecloud.platform.plugins.module_utils import (
+    app_schema, compatibility, env_schema, located_yaml, php_ini, routes_schema, services_schema)
+from ansible_collections.magecloud.platform.plugins.module_utils.catalog import version_key
+from ansible_collections.magecloud.platform.plugins.module_utils.findings import Report, sorted_findings
+
+APP_FILE = ".magento.app.yaml"
+SERVICES_FILE = ".magento/services.yaml"
+ROUTES_FILE = ".magento/routes.yaml"
+ENV_FILE = ".magento.env.yaml"
+PHP_INI_FILE = "php.ini"
+LOCK_FILE = "composer.lock"
+SEARCH_TYPES = ("opensearch", "elasticsearch")
+
+
+@dataclass
+class Project:
+    app: dict = field(default_factory=dict)
+    services: dict = field(default_factory=dict)
+    routes: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
+    php_ini: dict = field(default_factory=dict)
+    magento_version: str = ""
+    findings: list = field(default_factory=list)
+
+
+def directory_reader(directory):
+    def read(relative):
+        path = os.path.join(directory, relative)
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(located_yaml.MAX_FILE_BYTES + 1)
+    return read
+
+
+def git_reader(repository, ref):
+    """Reads files of a commit without a checkout (`git show REF:PATH`)."""
+    def read(relative):
+        result = subprocess.run(["git", "-C", repository, "show", f"{ref}:{relative}"],
+                                capture_output=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+    return read
+
+
+def _document(read, name, findings):
+    raw = read(name)
+    if raw is None:
+        return located_yaml.Document(name, None, present=False)
+    return located_yaml.load(name, raw, findings)
+
+
+def read_project(read, magento_version=None):
+    """Parse and validate every project file through read(relative_path) -> bytes | None."""
+    findings = []
+    app_doc = _document(read, APP_FILE, findings)
+    services_doc = _document(read, SERVICES_FILE, findings)
+    routes_doc = _document(read, ROUTES_FILE, findings)
+    env_doc = _document(read, ENV_FILE, findings)
+    app_report, services_report = Report(app_doc, findings), Report(services_doc, findings)
+
+    services = services_doc.data if isinstance(services_doc.data, dict) else {}
+    if not app_doc.present:
+        app_report.error((), f"{APP_FILE} is missing", "run this against the project's root directory")
+    elif app_doc.data is None and not any(f.file == APP_FILE for f in findings):
+        app_report.error((), f"{APP_FILE} is empty", "it must define at least name and type")
+    elif app_doc.data is not None:
+        app_schema.validate(app_report, app_doc.data, services)
+    if services_doc.data is not None:
+        services_schema.validate(services_report, services_doc.data)
+    app = app_doc.data if isinstance(app_doc.data, dict) else {}
+    app_name = app.get("name") if isinstance(app.get("name"), str) else None
+    if routes_doc.data is not None:
+        routes_schema.validate(Report(routes_doc, findings), routes_doc.data, app_name)
+
+    version = magento_version or compatibility.magento_version_from_lock((read(LOCK_FILE) or b"").decode("utf-8", "replace"))
+    env_schema.validate(Report(env_doc, findings), env_doc.data, version)
+    _search_services(services_report, services, app_doc.present, version)
+    compatibility.check(version, app_schema.php_version(app.get("type", "")), services, app_report, services_report)
+
+    ini_raw = read(PHP_INI_FILE)
+    ini_settings = php_ini.parse(ini_raw.decode("utf-8", "replace"), Report(located_yaml.Document(PHP_INI_FILE), findings)) \
+        if ini_raw is not None else {}
+    return Project(app=app, services=services,
+                   routes=routes_doc.data if isinstance(routes_doc.data, dict) else {},
+                   env=env_doc.data if isinstance(env_doc.data, dict) else {},
+                   php_ini=ini_settings, magento_version=version or "", findings=sorted_findings(findings))
+
+
+def _search_services(services_report, services, app_present, magento_version):
+    kinds = {str(service.get("type", "")).partition(":")[0] for service in services.values() if isinstance(service, dict)}
+    found = kinds & set(SEARCH_TYPES)
+    if app_present and services and not found:
+        needs_search = version_key(magento_version or "0") >= (2, 4)
+        add = services_report.error if needs_search else services_report.warning
+        add((), f"no search service; Magento {'2.4 cannot' if needs_search else '2.4 and later cannot'} run without OpenSearch or Elasticsearch",
+            "add `opensearch: {type: opensearch:2, disk: 1024}` and a relationship to it")
+    if found == set(SEARCH_TYPES):
+        services_report.warning((), "both Elasticsearch and OpenSearch are defined; Magento uses one", "remove the one you do not use")
