@@ -98,8 +98,8 @@ def _runtime(report, app):
                 report.warning(path, f"extension `{name}` is not in Debian; it comes from its vendor's repository",
                                "install it with your own role, or remove it")
             elif name not in extensions["packages"]:
-                report.warning(path, f"extension `{name}` is not known to magecloud.platform",
-                               did_you_mean(name, extensions["packages"]) or "add its Debian package to php_extra_packages")
+                report.error(path, f"extension `{name}` is not known to magecloud.platform, so it cannot be installed",
+                             did_you_mean(name, extensions["packages"]) or "remove it, or install its package with php_extra_packages")
 
 
 def service_endpoints(services, service_id):
@@ -214,7 +214,8 @@ def _mounts(report, path, mounts):
         if parsed is None:
             report.error(path + (target,), "mount must be \"shared:files/<dir>\" or {source: ..., source_path: ...}")
         elif parsed[0] not in MOUNT_SOURCES:
-            report.error(path + (target,), f"unknown mount source `{parsed[0]}`",
+            where = path + (target, "source") if isinstance(spec, dict) else path + (target,)
+            report.error(where, f"unknown mount source `{parsed[0]}`",
                          did_you_mean(parsed[0], MOUNT_SOURCES) or f"use one of {', '.join(MOUNT_SOURCES)}")
         if str(target).startswith("/") or ".." in str(target).split("/"):
             report.error(path + (target,), f"mount path `{target}` must be relative to the app and stay inside it")

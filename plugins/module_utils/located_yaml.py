@@ -129,6 +129,9 @@ def load(name, raw, findings):
     except yaml.YAMLError as exc:
         findings.append(Finding(ERROR, name, 1, 1, "", f"YAML cannot be read: {exc}"))
         return Document(name, None)
+    except RecursionError:
+        findings.append(_too_deep(name))
+        return Document(name, None)
     nodes = [node for node in nodes if node is not None]
     if len(nodes) > 1:
         second = nodes[1].start_mark
@@ -137,5 +140,13 @@ def load(name, raw, findings):
     if not nodes:
         return Document(name, None)
     builder = _Builder(name, findings)
-    data = builder.build(nodes[0])
+    try:
+        data = builder.build(nodes[0])
+    except RecursionError:
+        findings.append(_too_deep(name))
+        return Document(name, None)
     return Document(name, data, builder.positions)
+
+
+def _too_deep(name):
+    return Finding(ERROR, name, 1, 1, "", "YAML is nested too deeply to read", "flatten the structure")

@@ -13,6 +13,7 @@ KIND_NAMES = {
     "list": "a list",
     "map": "a mapping",
     "number": "a number",
+    "null": "empty",
 }
 
 

@@ -1,0 +1,124 @@
+#!/usr/bin/python
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cloud_config
+short_description: Read, validate and derive a Magento Cloud project's configuration
+version_added: 0.1.0
+description:
+  - Reads C(.magento.app.yaml), C(.magento/services.yaml), C(.magento/routes.yaml),
+    C(.magento.env.yaml), C(php.ini) and C(composer.lock) of a project, on the controller.
+  - Validates them together and returns every finding with file, line, column, key path,
+    message and suggestion; fails listing every error before any host is touched.
+  - Without errors, derives the stack variables for the roles and the runtime environment
+    (C(MAGENTO_CLOUD_*), base64 JSON as on the cloud) from the inventory's endpoints.
+  - This is an action plugin; it runs on the controller only.
+author: magecloud.platform contributors
+options:
+  project_dir:
+    description: Project root directory on the controller. Mutually exclusive with O(git_repo).
+    type: path
+  git_repo:
+    description: Git repository on the controller to read the files from, at O(git_ref), without a checkout.
+    type: path
+  git_ref:
+    description: Commit, branch or tag of O(git_repo).
+    type: str
+    default: HEAD
+  magento_version:
+    description:
+      - Magento version for the compatibility checks. Default is the version C(composer.lock) pins.
+    type: str
+  endpoints:
+    description:
+      - Per service id of C(services.yaml), where the inventory runs it, with keys C(host), C(port),
+        C(username), C(password), C(path) and any extra keys to pass through.
+    type: dict
+    default: {}
+  domains:
+    description: Domains that C({default}) and C({all}) in routes resolve to.
+    type: list
+    elements: str
+    default: [localhost]
+  environment:
+    description: Environment (branch) name reported as C(MAGENTO_CLOUD_ENVIRONMENT).
+    type: str
+    default: production
+  app_dir:
+    description: Application directory on the web hosts (C(MAGENTO_CLOUD_APP_DIR)).
+    type: str
+    default: /var/www/magento/current
+  variables:
+    description: Project variables for C(MAGENTO_CLOUD_VARIABLES) (ADMIN_*, CRYPT_KEY, overrides).
+    type: dict
+    default: {}
+  tree_id:
+    description: Build tree id reported as C(MAGENTO_CLOUD_TREE_ID).
+    type: str
+    default: ""
+  print_findings:
+    description: Print each finding as one C(FILE:LINE:COL: SEVERITY: key.path: message) line.
+    type: bool
+    default: false
+  fail_on_error:
+    description: Fail when any finding is an error.
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+"""
+
+EXAMPLES = r"""
+- name: Validate the project and derive the stack
+  magecloud.platform.cloud_config:
+    project_dir: "{{ magecloud_project_dir }}"
+    domains: [shop.example.com]
+    endpoints:
+      mysql: {host: 10.0.0.5, username: magento, password: "{{ vault_db_password }}", path: magento}
+  register: cloud
+"""
+
+RETURN = r"""
+findings:
+  description: Every finding, errors and warnings, in file and line order.
+  returned: always
+  type: list
+  elements: dict
+findings_text:
+  description: The findings as C(FILE:LINE:COL: SEVERITY: key.path: message (suggestion)) lines.
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: Number of errors.
+  returned: always
+  type: int
+warnings:
+  description: Number of warnings.
+  returned: always
+  type: int
+magento_version:
+  description: Magento version used for the compatibility checks (empty when unknown).
+  returned: always
+  type: str
+model:
+  description: The parsed files (app, services, routes, env, php_ini).
+  returned: always
+  type: dict
+stack:
+  description: Variables for the roles derived from the project.
+  returned: when there are no errors
+  type: dict
+runtime_env:
+  description: The C(MAGENTO_CLOUD_*) environment variables.
+  returned: when there are no errors
+  type: dict
+"""
