@@ -118,8 +118,10 @@ def routes(project, domains):
     primary_set = False
     for index, (template, route) in enumerate(templates.items()):
         for domain in domains:
-            url = template.replace("{default}", domain).replace("{all}", domain)
+            url = _resolve(template, domain)
             entry = {key: value for key, value in route.items() if key in ("type", "upstream", "to", "cache", "ssi", "attributes")}
+            if "to" in entry:
+                entry["to"] = _resolve(entry["to"], domain)
             entry.update(original_url=template, id=route.get("id", f"route-{index}"), attributes=route.get("attributes", {}))
             entry["primary"] = bool(route.get("primary")) or (not primary_set and route.get("type") == "upstream")
             primary_set = primary_set or entry["primary"]
@@ -131,6 +133,10 @@ def routes(project, domains):
                     {"type": "redirect", "to": url, "original_url": template.replace("https://", "http://", 1),
                      "id": None, "attributes": {}, "primary": False}
     return result
+
+
+def _resolve(template, domain):
+    return template.replace("{default}", domain).replace("{all}", domain)
 
 
 def runtime_environment(project, endpoints, domains, environment, app_dir, variables=None, tree_id=""):

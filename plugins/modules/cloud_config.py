@@ -97,11 +97,11 @@ findings_text:
   returned: always
   type: list
   elements: str
-errors:
+error_count:
   description: Number of errors.
   returned: always
   type: int
-warnings:
+warning_count:
   description: Number of warnings.
   returned: always
   type: int
