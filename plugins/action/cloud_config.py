@@ -10,9 +10,9 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.magecloud.platform.plugins.module_utils import derive
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import ERROR, WARNING
-from ansible_collections.magecloud.platform.plugins.module_utils.project import (
+from ansible_collections.magecloud.platform.plugins.plugin_utils import derive
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import (
     APP_FILE, directory_reader, git_reader, read_project)
 
 ARGUMENT_SPEC = {
@@ -37,9 +37,10 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC,
-                                              mutually_exclusive=[("project_dir", "git_repo")],
-                                              required_one_of=[("project_dir", "git_repo")])
+        unused_spec, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC,
+            mutually_exclusive=[("project_dir", "git_repo")],
+            required_one_of=[("project_dir", "git_repo")])
         project = read_project(self._reader(args), args["magento_version"])
         lines = [str(finding) for finding in project.findings]
         if args["print_findings"]:

@@ -16,7 +16,7 @@ description:
   - Without errors, derives the stack variables for the roles and the runtime environment
     (C(MAGENTO_CLOUD_*), base64 JSON as on the cloud) from the inventory's endpoints.
   - This is an action plugin; it runs on the controller only.
-author: magecloud.platform contributors
+author: magecloud.platform maintainers (@magecloud)
 options:
   project_dir:
     description: Project root directory on the controller. Mutually exclusive with O(git_repo).
@@ -60,7 +60,7 @@ options:
     type: str
     default: ""
   print_findings:
-    description: Print each finding as one C(FILE:LINE:COL: SEVERITY: key.path: message) line.
+    description: "Print each finding as one C(FILE:LINE:COL: SEVERITY: key.path: message) line."
     type: bool
     default: false
   fail_on_error:
@@ -70,10 +70,14 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Reads files only; check mode changes nothing.
   diff_mode:
     support: none
+    description: Nothing is written, so there is nothing to diff.
   platform:
+    support: full
     platforms: all
+    description: Runs on the controller.
 """
 
 EXAMPLES = r"""
@@ -93,7 +97,7 @@ findings:
   type: list
   elements: dict
 findings_text:
-  description: The findings as C(FILE:LINE:COL: SEVERITY: key.path: message (suggestion)) lines.
+  description: "The findings as C(FILE:LINE:COL: SEVERITY: key.path: message (suggestion)) lines."
   returned: always
   type: list
   elements: str

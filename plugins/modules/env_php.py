@@ -15,7 +15,7 @@ description:
     read is never overwritten.
   - The new file is checked with C(php -l) before it replaces the old one, atomically.
   - With C(--diff) the whole file is shown, secrets included; set C(no_log) on the task where logs are kept.
-author: magecloud.platform contributors
+author: magecloud.platform maintainers (@magecloud)
 options:
   path:
     description: The env.php file.
@@ -45,10 +45,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports whether the file would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the file before and after.
   platform:
+    support: full
     platforms: posix
+    description: Needs the PHP CLI on the target.
 """
 
 EXAMPLES = r"""
@@ -117,7 +121,7 @@ def main():
         argument_spec={
             "path": {"type": "path", "required": True},
             "data": {"type": "dict", "required": True},
-            "replace_keys": {"type": "list", "elements": "str", "default": []},
+            "replace_keys": {"type": "list", "elements": "str", "default": [], "no_log": False},
             "backup": {"type": "bool", "default": True},
             "php_executable": {"type": "path", "default": "php"},
         },

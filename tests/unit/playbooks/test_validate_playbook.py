@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "plugins" / "module_utils"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "plugins" / "plugin_utils"))
 from cloud_project_fixtures import project_files  # noqa: E402  pylint: disable=wrong-import-position
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]

@@ -8,10 +8,10 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
-from ansible_collections.magecloud.platform.plugins.module_utils import (
+from ansible_collections.magecloud.platform.plugins.plugin_utils import (
     app_schema, compatibility, env_schema, located_yaml, php_ini, routes_schema, services_schema)
-from ansible_collections.magecloud.platform.plugins.module_utils.catalog import version_key
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import Report, sorted_findings
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import version_key
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import Report, sorted_findings
 
 APP_FILE = ".magento.app.yaml"
 SERVICES_FILE = ".magento/services.yaml"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.magecloud.platform.plugins.module_utils.catalog import table
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import did_you_mean
-from ansible_collections.magecloud.platform.plugins.module_utils.value_checks import (
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
+from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import (
     expect, known_keys, positive_integer, require)
 
 SERVICE_KEYS = ("type", "disk", "configuration", "size", "resources")
@@ -16,7 +16,7 @@ _SERVICE_ID = re.compile(r"^[a-z0-9]+$")
 
 
 def split_type(service_type):
-    kind, _, version = str(service_type).partition(":")
+    kind, unused_sep, version = str(service_type).partition(":")
     return kind, version
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import base64
 import json
 
-from ansible_collections.magecloud.platform.plugins.module_utils.app_schema import parse_mount, php_version
-from ansible_collections.magecloud.platform.plugins.module_utils.catalog import table
-from ansible_collections.magecloud.platform.plugins.module_utils.services_schema import split_type
+from ansible_collections.magecloud.platform.plugins.plugin_utils.app_schema import parse_mount, php_version
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table
+from ansible_collections.magecloud.platform.plugins.plugin_utils.services_schema import split_type
 
 DEFAULT_ROUTES = {"https://{default}/": {"type": "upstream", "upstream": "{app}:http"}}
 # Per service type: URL scheme and port the cloud reports in MAGENTO_CLOUD_RELATIONSHIPS.

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.magecloud.platform.plugins.module_utils.catalog import table
-from ansible_collections.magecloud.platform.plugins.module_utils.cron_spec import cron_problem
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import did_you_mean
-from ansible_collections.magecloud.platform.plugins.module_utils.value_checks import (
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table
+from ansible_collections.magecloud.platform.plugins.plugin_utils.cron_spec import cron_problem
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
+from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import (
     expect, known_keys, positive_integer, require)
 
 TOP_LEVEL = ("name", "type", "build", "dependencies", "runtime", "relationships", "web", "disk", "mounts",
@@ -28,7 +28,7 @@ _DURATION = re.compile(r"^-?\d+\s*(ms|s|m|h|d|w|M|y)?$")
 
 def php_version(app_type):
     """'php:8.3' -> '8.3'; None when the type is not php."""
-    language, _, version = str(app_type).partition(":")
+    language, unused_sep, version = str(app_type).partition(":")
     return version if language == "php" else None
 
 

@@ -3,7 +3,7 @@ name the exact file, line and key."""
 
 import pytest
 
-from ansible_collections.magecloud.platform.plugins.module_utils.project import read_project
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
 from cloud_project_fixtures import RELEASES, project_files, reader
 
@@ -122,7 +122,7 @@ def apply(files, name, old, new):
 
 @pytest.mark.parametrize("case", BROKEN, ids=[case[0] for case in BROKEN])
 def test_broken_input_is_reported_at_its_file_line_and_key(case):
-    _, name, old, new, marker, path, fragment, *severity = case
+    name, old, new, marker, path, fragment, *severity = case[1:]
     files = project_files()
     if name == SERVICES:
         old = old.replace("{rabbitmq}", RELEASES["2.4.7"]["rabbitmq"])

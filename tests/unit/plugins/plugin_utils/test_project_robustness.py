@@ -5,9 +5,9 @@ import pathlib
 
 import pytest
 
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import ERROR
-from ansible_collections.magecloud.platform.plugins.module_utils.located_yaml import MAX_FILE_BYTES
-from ansible_collections.magecloud.platform.plugins.module_utils.project import directory_reader, read_project
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR
+from ansible_collections.magecloud.platform.plugins.plugin_utils.located_yaml import MAX_FILE_BYTES
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import directory_reader, read_project
 
 from cloud_project_fixtures import project_files, reader
 

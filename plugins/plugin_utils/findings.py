@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import heapq
 from dataclasses import asdict, dataclass
 
 ERROR = "error"
@@ -33,9 +35,26 @@ def dotted(path):
     return ".".join(str(part) for part in path)
 
 
-def did_you_mean(word, choices):
-    """A suggestion naming the closest known word, or an empty string."""
-    match = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=0.6)
+def _bigrams(text):
+    text = text.lower()
+    return frozenset(text[index:index + 2] for index in range(len(text) - 1)) or frozenset((text,))
+
+
+@functools.lru_cache(maxsize=64)
+def _bigram_index(choices):
+    return tuple((choice, _bigrams(choice)) for choice in choices)
+
+
+def did_you_mean(word, choices, shortlist=3):
+    """A suggestion naming the closest known word, or an empty string.
+
+    difflib decides; a bigram-overlap shortlist keeps it to a few comparisons per word, so a file
+    with a thousand unknown keys is still checked quickly."""
+    word = str(word)
+    grams = _bigrams(word)
+    index = _bigram_index(tuple(str(choice) for choice in choices))
+    candidates = [choice for choice, unused_grams in heapq.nlargest(shortlist, index, key=lambda item: len(grams & item[1]))]
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"did you mean `{match[0]}`?" if match else ""
 
 

@@ -3,8 +3,8 @@
 import base64
 import json
 
-from ansible_collections.magecloud.platform.plugins.module_utils import derive
-from ansible_collections.magecloud.platform.plugins.module_utils.project import read_project
+from ansible_collections.magecloud.platform.plugins.plugin_utils import derive
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
 from cloud_project_fixtures import project_files, reader
 
@@ -27,7 +27,7 @@ def environment(release="2.4.8"):
 
 
 def test_relationships_have_the_cloud_shape_with_inventory_endpoints():
-    _, env = environment()
+    env = environment()[1]
     relationships = decode(env["MAGENTO_CLOUD_RELATIONSHIPS"])
     assert sorted(relationships) == ["database", "opensearch", "rabbitmq", "valkey"]
     database = relationships["database"][0]
@@ -42,7 +42,7 @@ def test_relationships_have_the_cloud_shape_with_inventory_endpoints():
 
 
 def test_routes_resolve_placeholders_and_pair_http_with_https():
-    _, env = environment()
+    env = environment()[1]
     routes = decode(env["MAGENTO_CLOUD_ROUTES"])
     assert routes["https://shop.test/"]["type"] == "upstream"
     assert routes["https://shop.test/"]["upstream"] == "mymagento:http"

@@ -7,9 +7,9 @@ Checks run in ece-tools' order: unknown variable, type, stage, range, allowed va
 
 from __future__ import annotations
 
-from ansible_collections.magecloud.platform.plugins.module_utils.catalog import table, version_key
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import did_you_mean
-from ansible_collections.magecloud.platform.plugins.module_utils.value_checks import expect, kind_of
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table, version_key
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
+from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import expect, kind_of
 
 STAGES = ("global", "build", "deploy", "post-deploy")
 TOP_LEVEL = ("stage", "system")

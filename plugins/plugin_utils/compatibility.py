@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from ansible_collections.magecloud.platform.plugins.module_utils.catalog import table, version_in_range
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table, version_in_range
 
 _PRODUCT_PACKAGES = ("magento/product-enterprise-edition", "magento/product-community-edition",
                      "magento/magento-cloud-metapackage")
@@ -50,7 +50,7 @@ def check(magento_version, php_version, services, app_report, services_report):
     for service_id, service in services.items():
         if not isinstance(service, dict):
             continue
-        kind, _, version = str(service.get("type", "")).partition(":")
+        kind, unused_sep, version = str(service.get("type", "")).partition(":")
         family = SERVICE_FAMILY.get(kind)
         if family is None or not version:
             continue

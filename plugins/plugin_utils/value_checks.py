@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import did_you_mean
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
 
 KIND_NAMES = {
     "string": "a string",

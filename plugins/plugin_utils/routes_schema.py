@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.magecloud.platform.plugins.module_utils.findings import did_you_mean
-from ansible_collections.magecloud.platform.plugins.module_utils.value_checks import (
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
+from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import (
     expect, known_keys, require)
 
 ROUTE_KEYS = ("type", "upstream", "to", "cache", "ssi", "redirects", "id", "primary", "attributes", "tls")
@@ -52,7 +52,7 @@ def _upstream(report, path, route, app_name):
     upstream = require(report, path, route, "upstream", "string")
     if upstream is None:
         return
-    name, _, protocol = upstream.partition(":")
+    name, unused_sep, protocol = upstream.partition(":")
     if app_name is not None and name != app_name:
         report.error(path + ("upstream",), f"upstream `{name}` is not the app; .magento.app.yaml names it `{app_name}`",
                      f"use \"{app_name}:http\"")
