@@ -12,7 +12,15 @@ case "$release" in
      echo "FIX: pass 12 or 13." >&2; exit 1 ;;
 esac
 
-mirror="${MAGECLOUD_DEBIAN_MIRROR:?set it to a Debian mirror URL}"
+# The Debian mirror this machine's own apt uses (first URI ending in /debian), unless given.
+host_debian_mirror() {
+  grep -hoE '(URIs:|^deb)[[:space:]]+[^[:space:]]+/debian/?([[:space:]]|$)' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | awk '{print $2}' | sed 's|/$||' | head -n 1
+}
+mirror="${MAGECLOUD_DEBIAN_MIRROR:-$(host_debian_mirror)}"
+[ -n "$mirror" ] || { echo "ERROR: no Debian mirror found in this machine's apt sources." >&2
+  echo "FIX: set MAGECLOUD_DEBIAN_MIRROR to a Debian mirror URL ending in /debian." >&2; exit 1; }
 packages="systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,iproute2,procps,gnupg,curl,locales"
 repository="magecloud/debian"
 recipe_hash=$( { cat "$0"; echo "$suite $mirror $packages"; } | sha256sum | cut -c1-12)

@@ -7,7 +7,8 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLES = sorted(path for path in (ROOT / "roles").iterdir() if path.is_dir())
-MANAGED_HEADER = "{{ ansible_managed | comment }}"
+# Any comment decoration the file format needs (php.ini and VCL comment differently).
+MANAGED_HEADER = "{{ ansible_managed | comment"
 
 
 def load(path):
