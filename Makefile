@@ -12,8 +12,11 @@ DEBIAN_RELEASE ?= 12
 DEMO_HOST := magecloud-demo
 DEMO_PORT ?= 8080
 APT_CACHE := /var/cache/magecloud/apt
+DIST_DIR := /var/cache/magecloud/dist
+OPENSEARCH_VERSION := 2.19.1
+OPENSEARCH_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH_VERSION).zip
 
-.PHONY: help venv image host-prep demo demo-down test test-fast lint sanity unit importer molecule
+.PHONY: help venv image host-prep dist demo demo-down test test-fast lint sanity unit importer molecule
 
 help:
 	@echo "make demo       converge the all-in-one demo host (Docker container $(DEMO_HOST))"
@@ -38,8 +41,17 @@ image:
 	scripts/ensure-docker.sh
 	images/build-base-image.sh $(DEBIAN_RELEASE)
 
+# OpenSearch's minimal distribution (no bundled JDK) from Maven Central, for hosts without internet.
+$(OPENSEARCH_ZIP):
+	mkdir -p $(DIST_DIR)
+	mvn -q dependency:copy -Dartifact=org.opensearch.distribution.integ-test-zip:opensearch:$(OPENSEARCH_VERSION):zip \
+	  -DoutputDirectory=$(DIST_DIR) || { echo "ERROR: could not fetch OpenSearch $(OPENSEARCH_VERSION) with Maven." >&2; \
+	  echo "FIX: check that Maven Central is reachable (mvn -v works), or put the zip at $@." >&2; exit 1; }
+
+dist: $(OPENSEARCH_ZIP)
+
 # What only the machine that hosts the containers can do for them.
-host-prep:
+host-prep: dist
 	mkdir -p $(APT_CACHE)
 	scripts/raise-map-count.sh
 

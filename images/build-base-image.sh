@@ -16,7 +16,7 @@ esac
 host_debian_mirror() {
   grep -hoE '(URIs:|^deb)[[:space:]]+[^[:space:]]+/debian/?([[:space:]]|$)' \
     /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
-    | awk '{print $2}' | sed 's|/$||' | head -n 1
+    | awk '{print $2}' | sed 's|/$||' | head -n 1 || true
 }
 mirror="${MAGECLOUD_DEBIAN_MIRROR:-$(host_debian_mirror)}"
 [ -n "$mirror" ] || { echo "ERROR: no Debian mirror found in this machine's apt sources." >&2
