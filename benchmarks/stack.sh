@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmark of issue 4, all in one run on two fresh identical systemd containers:
+#  1. fresh converge of the all-in-one host vs a bare `apt-get install` of the same packages;
+#  2. second converge wall time and its changed count;
+#  3. requests/s and p99 of a PHP page through nginx, tuned vs untouched Debian defaults, and the
+#     cached page through Varnish, with wrk (32 connections, keep-alive) on each container's loopback.
+# Usage (from the repository root, as root): make venv image host-prep && benchmarks/stack.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ANSIBLE_CONFIG="$PWD/ansible.cfg"
+PATH="$PWD/.venv/bin:$PATH"
+tuned=magecloud-bench-tuned
+stock=magecloud-bench-stock
+duration=${BENCH_SECONDS:-15}
+packages="acl ca-certificates curl git gzip tzdata unzip zstd procps rsync python3-pymysql mariadb-server mariadb-client
+ redis-server redis-tools rabbitmq-server python3-requests default-jre-headless php8.2-fpm php8.2-cli php8.2-bcmath
+ php8.2-curl php8.2-gd php8.2-intl php8.2-mbstring php8.2-mysql php8.2-soap php8.2-xml php8.2-xsl php8.2-zip
+ php8.2-opcache php8.2-redis php8.2-amqp composer nginx varnish"
+
+seconds() { local start=$SECONDS; "$@" >/dev/null; echo $((SECONDS - start)); }
+in_host() { docker exec "$1" bash -c "$2"; }
+
+for name in $tuned $stock; do
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  python scripts/systemd_host.py "$name" >/dev/null
+done
+trap 'docker rm -f $tuned $stock >/dev/null 2>&1 || true' EXIT
+
+# The shared apt cache may already hold the .debs; both sides use it alike. Warm it first so
+# neither side pays the downloads.
+in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --download-only $packages" >/dev/null
+bare=$(seconds in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages")
+converge=$(seconds ansible-playbook -i benchmarks/inventory.yml playbooks/site.yml)
+start=$SECONDS
+second_log=$(ansible-playbook -i benchmarks/inventory.yml playbooks/site.yml)
+second=$((SECONDS - start))
+second_changed=$(grep -oE 'changed=[0-9]+' <<<"$second_log" | tail -n 1)
+
+# The same page on both hosts: tuned behind the role's vhost, stock in Debian's default site.
+lib=$(mktemp -d)
+for i in $(seq 0 299); do printf '<?php\nclass BenchClass%d { public function value() { return %d; } }\n' "$i" "$i" >"$lib/BenchClass$i.php"; done
+release=/var/www/magento/releases/bench
+in_host $tuned "mkdir -p $release/pub/bench-lib && ln -sfn releases/bench /var/www/magento/current"
+docker cp "$lib/." "$tuned:$release/pub/bench-lib/"
+docker cp benchmarks/files/bench.php "$tuned:$release/pub/bench.php"
+docker cp benchmarks/files/health_check.php "$tuned:$release/pub/health_check.php"
+in_host $stock "mkdir -p /var/www/html/bench-lib"
+docker cp "$lib/." "$stock:/var/www/html/bench-lib/"
+docker cp benchmarks/files/bench.php "$stock:/var/www/html/bench.php"
+rm -rf "$lib"
+# Untouched Debian settings (nginx.conf, php.ini, the www pool); only a minimal PHP vhost, as
+# Debian's own snippets/fastcgi-php.conf intends.
+in_host $stock "printf '%s\n' 'server {' '  listen 80 default_server;' '  root /var/www/html;' '  index index.php;' \
+  '  location ~ \\.php\$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }' '}' \
+  > /etc/nginx/sites-available/default && nginx -t -q && systemctl reload nginx"
+for name in $tuned $stock; do in_host "$name" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null"; done
+sleep 3
+
+load() {  # host url -> "rps p99"
+  in_host "$1" "wrk -t2 -c32 -d${duration}s --latency '$2'" | awk '
+    /Requests\/sec/ {rps=$2} / 99%/ {p=$2}
+    /Non-2xx/ {bad=$NF}
+    END {
+      if (p ~ /ms$/) {sub(/ms$/, "", p)} else if (p ~ /us$/) {sub(/us$/, "", p); p=p/1000} else if (p ~ /s$/) {sub(/s$/, "", p); p=p*1000}
+      printf "%s %s %s\n", rps, p, (bad == "" ? 0 : bad)
+    }'
+}
+in_host $tuned "curl -sf http://127.0.0.1:8080/bench.php >/dev/null && curl -sf http://127.0.0.1/bench.php?cache=1 >/dev/null"
+in_host $stock "curl -sf http://127.0.0.1/bench.php >/dev/null"
+read -r tuned_rps tuned_p99 tuned_bad < <(load $tuned "http://127.0.0.1:8080/bench.php")
+read -r stock_rps stock_p99 stock_bad < <(load $stock "http://127.0.0.1/bench.php")
+read -r cached_rps cached_p99 cached_bad < <(load $tuned "http://127.0.0.1/bench.php?cache=1")
+
+verdict() { awk -v v="$1" -v goal="$2" -v dir="$3" 'BEGIN {ok = (dir == "max") ? v <= goal : v >= goal; print ok ? "meets" : "MISSES"}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+echo "fresh converge: ${converge} s; bare apt-get install of the same packages: ${bare} s; ratio $(ratio "$converge" "$bare") (goal <= 2.0: $(verdict "$(ratio "$converge" "$bare")" 2.0 max))"
+echo "second converge: ${second} s, ${second_changed} (goal <= 45 s: $(verdict "$second" 45 max))"
+echo "PHP page via nginx, tuned: ${tuned_rps} req/s, p99 ${tuned_p99} ms, non-2xx ${tuned_bad}"
+echo "PHP page via nginx, Debian defaults: ${stock_rps} req/s, p99 ${stock_p99} ms, non-2xx ${stock_bad}"
+echo "tuned / defaults: $(ratio "$tuned_rps" "$stock_rps")x (goal >= 1.3: $(verdict "$(ratio "$tuned_rps" "$stock_rps")" 1.3 min))"
+echo "cached page via Varnish: ${cached_rps} req/s, p99 ${cached_p99} ms, non-2xx ${cached_bad}; $(ratio "$cached_rps" "$tuned_rps")x the uncached page (goal >= 10: $(verdict "$(ratio "$cached_rps" "$tuned_rps")" 10 min)), p99 goal < 10 ms: $(verdict "$cached_p99" 10 max)"
