@@ -57,9 +57,10 @@ host-prep: dist
 
 demo: venv image host-prep
 	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --publish 127.0.0.1:$(DEMO_PORT):80
-	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml
+	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml tests/probe/probe.yml
 	@echo "Demo host $(DEMO_HOST) is converged. Shell: docker exec -it $(DEMO_HOST) bash"
-	@echo "Published: http://127.0.0.1:$(DEMO_PORT)/ (answers once the web layer is in site.yml)"
+	@echo "Through Varnish -> nginx -> PHP-FPM, a page that talks to MariaDB, Redis, RabbitMQ and OpenSearch:"
+	@echo "  http://127.0.0.1:$(DEMO_PORT)/stack-check.php   (a cacheable page: http://127.0.0.1:$(DEMO_PORT)/cached.php)"
 
 demo-down:
 	docker rm -f $(DEMO_HOST) >/dev/null 2>&1 || true

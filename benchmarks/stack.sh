@@ -12,10 +12,10 @@ PATH="$PWD/.venv/bin:$PATH"
 tuned=magecloud-bench-tuned
 stock=magecloud-bench-stock
 duration=${BENCH_SECONDS:-15}
-packages="acl ca-certificates curl git gzip tzdata unzip zstd procps rsync python3-pymysql mariadb-server mariadb-client
+packages=$(tr -s '\n' ' ' <<<"acl ca-certificates curl git gzip tzdata unzip zstd procps rsync python3-pymysql mariadb-server mariadb-client
  redis-server redis-tools rabbitmq-server python3-requests default-jre-headless php8.2-fpm php8.2-cli php8.2-bcmath
  php8.2-curl php8.2-gd php8.2-intl php8.2-mbstring php8.2-mysql php8.2-soap php8.2-xml php8.2-xsl php8.2-zip
- php8.2-opcache php8.2-redis php8.2-amqp composer nginx varnish"
+ php8.2-opcache php8.2-redis php8.2-amqp composer nginx varnish")
 
 seconds() { local start=$SECONDS; "$@" >/dev/null; echo $((SECONDS - start)); }
 in_host() { docker exec "$1" bash -c "$2"; }

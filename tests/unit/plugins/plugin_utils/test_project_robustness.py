@@ -2,12 +2,13 @@
 of real cloud projects never crashes the reader, and the official templates have no errors."""
 
 import pathlib
+import subprocess
 
 import pytest
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR
 from ansible_collections.magecloud.platform.plugins.plugin_utils.located_yaml import MAX_FILE_BYTES
-from ansible_collections.magecloud.platform.plugins.plugin_utils.project import directory_reader, read_project
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import directory_reader, git_reader, read_project
 
 from cloud_project_fixtures import project_files, reader
 
@@ -64,3 +65,20 @@ def test_official_templates_have_no_errors(project):
 def test_real_projects_never_crash_the_reader(project):
     for finding in read_project(directory_reader(str(project))).findings:
         assert finding.line >= 1 and finding.column >= 1 and finding.message
+
+
+def test_files_are_read_from_a_git_ref_without_a_checkout(tmp_path):
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    for name, text in project_files().items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "good")
+    (tmp_path / APP).write_text("name: broken\n")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "bad")
+    assert read_project(git_reader(str(tmp_path), "HEAD~1")).findings == []
+    assert any("`type` is required" in f.message for f in read_project(git_reader(str(tmp_path), "HEAD")).findings)
