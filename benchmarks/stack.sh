@@ -6,6 +6,7 @@
 #     cached page through Varnish, with wrk (32 connections, keep-alive) on each container's loopback.
 # Usage (from the repository root, as root): make venv image host-prep && benchmarks/stack.sh
 set -euo pipefail
+trap 'echo "benchmark failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 export ANSIBLE_CONFIG="$PWD/ansible.cfg"
 PATH="$PWD/.venv/bin:$PATH"
@@ -24,7 +25,7 @@ for name in $tuned $stock; do
   docker rm -f "$name" >/dev/null 2>&1 || true
   python scripts/systemd_host.py "$name" >/dev/null
 done
-trap 'docker rm -f $tuned $stock >/dev/null 2>&1 || true' EXIT
+[ -n "${BENCH_KEEP:-}" ] || trap 'docker rm -f $tuned $stock >/dev/null 2>&1 || true' EXIT
 
 # The shared apt cache may already hold the .debs; both sides use it alike. Warm it first so
 # neither side pays the downloads.
@@ -38,6 +39,7 @@ second_changed=$(grep -oE 'changed=[0-9]+' <<<"$second_log" | tail -n 1)
 
 # The same page on both hosts: tuned behind the role's vhost, stock in Debian's default site.
 lib=$(mktemp -d)
+chmod 755 "$lib"  # docker cp gives the target directory this mode; PHP-FPM must read it
 for i in $(seq 0 299); do printf '<?php\nclass BenchClass%d { public function value() { return %d; } }\n' "$i" "$i" >"$lib/BenchClass$i.php"; done
 release=/var/www/magento/releases/bench
 in_host $tuned "mkdir -p $release/pub/bench-lib && ln -sfn releases/bench /var/www/magento/current"
@@ -54,7 +56,8 @@ in_host $stock "printf '%s\n' 'server {' '  listen 80 default_server;' '  root /
   '  location ~ \\.php\$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }' '}' \
   > /etc/nginx/sites-available/default && nginx -t -q && systemctl reload nginx"
 for name in $tuned $stock; do in_host "$name" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null"; done
-sleep 3
+# Varnish serves once its probe has seen the health page answer a few times.
+in_host $tuned "for i in \$(seq 60); do varnishadm backend.list | grep -q healthy && exit 0; sleep 1; done; exit 1"
 
 load() {  # host url -> "rps p99"
   in_host "$1" "wrk -t2 -c32 -d${duration}s --latency '$2'" | awk '
