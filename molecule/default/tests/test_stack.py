@@ -22,7 +22,7 @@ def ok(host, command):
 def curl(host, url, *options):
     """Status, headers and body of one request made on the host."""
     out = ok(host, f"curl -s -i {' '.join(options)} '{url}'")
-    head, _, body = out.replace("\r\n", "\n").partition("\n\n")
+    head, unused_sep, body = out.replace("\r\n", "\n").partition("\n\n")
     status = int(head.split()[1])
     headers = dict(line.split(": ", 1) for line in head.splitlines()[1:] if ": " in line)
     return status, {k.lower(): v for k, v in headers.items()}, body
