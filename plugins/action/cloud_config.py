@@ -13,7 +13,7 @@ from ansible.utils.display import Display
 from ansible_collections.magecloud.platform.plugins.plugin_utils import derive
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import (
-    APP_FILE, directory_reader, git_reader, read_project)
+    APP_FILE, GitRefError, directory_reader, git_reader, read_project, resolve_git_ref)
 
 ARGUMENT_SPEC = {
     "project_dir": {"type": "path"},
@@ -41,6 +41,12 @@ class ActionModule(ActionBase):
             argument_spec=ARGUMENT_SPEC,
             mutually_exclusive=[("project_dir", "git_repo")],
             required_one_of=[("project_dir", "git_repo")])
+        if args["git_repo"]:
+            try:
+                result["commit"], result["tree"] = resolve_git_ref(args["git_repo"], args["git_ref"])
+            except GitRefError as error:
+                raise AnsibleActionFail(f"{error}. Give a branch, tag or commit that exists there.") from error
+            args["git_ref"] = result["commit"]
         project = read_project(self._reader(args), args["magento_version"])
         lines = [str(finding) for finding in project.findings]
         if args["print_findings"]:

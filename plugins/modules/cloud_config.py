@@ -34,8 +34,9 @@ options:
     type: str
   endpoints:
     description:
-      - Per service id of C(services.yaml), where the inventory runs it, with keys C(host), C(port),
-        C(username), C(password), C(path) and any extra keys to pass through.
+      - Per service id of C(services.yaml), or per service type (C(mysql), C(redis), C(opensearch) ...),
+        where the inventory runs it, with keys C(host), C(port), C(username), C(password), C(path) and
+        any extra keys to pass through. An entry for the service id wins over one for its type.
     type: dict
     default: {}
   domains:
@@ -91,6 +92,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+commit:
+  description: The commit O(git_ref) resolves to.
+  returned: when O(git_repo) is given
+  type: str
+tree:
+  description: The tree id of that commit.
+  returned: when O(git_repo) is given
+  type: str
 findings:
   description: Every finding, errors and warnings, in file and line order.
   returned: always

@@ -89,13 +89,14 @@ def _route_cache(routes):
 
 
 def relationships(project, endpoints):
-    """MAGENTO_CLOUD_RELATIONSHIPS data. endpoints: {service_id: {host, port, username, password, path, ...}}."""
+    """MAGENTO_CLOUD_RELATIONSHIPS data. endpoints: {service id or service type: {host, port, username, password, path, ...}};
+    an entry for the service id wins over one for its type."""
     result = {}
     for rel, (service_id, endpoint) in sorted(_relationship_targets(project.app).items()):
         service = project.services.get(service_id) or {}
         kind = _service_kind(project.services, service_id)
         scheme, port = ENDPOINT_DEFAULTS.get(kind, ("tcp", 0))
-        given = dict(endpoints.get(service_id) or {})
+        given = dict(endpoints.get(service_id) or endpoints.get(kind) or {})
         host = given.pop("host", "127.0.0.1")
         entry = {"host": host, "hostname": given.pop("hostname", host), "ip": given.pop("ip", host),
                  "port": int(given.pop("port", port)), "scheme": scheme,

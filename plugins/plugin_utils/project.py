@@ -43,6 +43,23 @@ def directory_reader(directory):
     return read
 
 
+class GitRefError(Exception):
+    pass
+
+
+def resolve_git_ref(repository, ref):
+    """(commit, tree) of REF in the repository, or GitRefError saying what is wrong."""
+    if ref.startswith("-"):
+        raise GitRefError(f"git ref {ref!r} may not start with '-'")
+    result = subprocess.run(["git", "-C", repository, "rev-parse", f"{ref}^{{commit}}", f"{ref}^{{tree}}", "--"],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["git failed"])[-1]
+        raise GitRefError(f"cannot read {ref} from {repository}: {reason}")
+    commit, tree = result.stdout.split()[:2]
+    return commit, tree
+
+
 def git_reader(repository, ref):
     """Reads files of a commit without a checkout (`git show REF:PATH`)."""
     def read(relative):

@@ -1,0 +1,68 @@
+<?php
+// Shared by the pages and the stand-in bin/magento: settings from env.php, the database, the schema rule.
+declare(strict_types=1);
+
+define('BP', dirname(__DIR__));
+
+function sample_env(): array
+{
+    static $env = null;
+    if ($env === null) {
+        $file = BP . '/app/etc/env.php';
+        $env = is_file($file) ? (include $file) : [];
+    }
+    return $env;
+}
+
+function sample_db(): PDO
+{
+    $connection = sample_env()['db']['connection']['default'] ?? null;
+    if ($connection === null) {
+        throw new RuntimeException('app/etc/env.php has no db.connection.default');
+    }
+    return new PDO(
+        sprintf('mysql:host=%s;dbname=%s;charset=utf8mb4', $connection['host'], $connection['dbname']),
+        $connection['username'],
+        $connection['password'],
+        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]
+    );
+}
+
+function sample_code_schema_version(): int
+{
+    return (int) (include BP . '/app/code/Sample/etc/schema_version.php');
+}
+
+function sample_db_schema_version(PDO $db): ?int
+{
+    try {
+        $version = $db->query("SELECT schema_version FROM setup_module WHERE module = 'Sample_Core'")->fetchColumn();
+    } catch (PDOException $missingTable) {
+        return null;
+    }
+    return $version === false ? null : (int) $version;
+}
+
+function sample_blue_green(): bool
+{
+    return !empty(sample_env()['deployment']['blue_green']['enabled']);
+}
+
+function sample_maintenance_flag(): string
+{
+    return BP . '/var/.maintenance.flag';
+}
+
+/** Magento's DbStatusValidator: code and schema must agree unless blue/green deployment is on. */
+function sample_schema_error(PDO $db): ?string
+{
+    if (sample_blue_green() || sample_db_schema_version($db) === sample_code_schema_version()) {
+        return null;
+    }
+    return 'Please upgrade your database: Run "bin/magento setup:upgrade" from the Magento root directory.';
+}
+
+function sample_release(): string
+{
+    return basename(BP);
+}

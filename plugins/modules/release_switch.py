@@ -1,0 +1,404 @@
+#!/usr/bin/python
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: release_switch
+short_description: Prepare a release from its artifact and switch the site to it without dropping a request
+version_added: 0.1.0
+description:
+  - Manages C(<app_root>/releases/<id>), C(<app_root>/shared/) and the C(<app_root>/current) link of a web host.
+  - V(state=prepared) unpacks the build artifact into a hidden directory, links the persistent mounts
+    into C(shared/), makes the tree read-only for everyone but root, then renames it into place, so
+    a release directory is either complete or absent. It checks the free disk space first.
+  - V(state=current) checks the release's health through the vhost's preview server (request header
+    C(X-Magecloud-Release)) before the switch, repoints C(current) with C(rename(2)), checks the live vhost
+    again, and on failure points C(current) back and fails with the health check's response.
+    Then it prunes old releases, keeping O(keep), and never one that is current, was served less than
+    O(prune_grace) seconds ago, or is still a working directory or open file of a process.
+  - nginx passes C($realpath_root) to PHP, so every release has its own file paths in PHP's opcache and
+    realpath cache; PHP-FPM serves the new code from the first request after the switch without a reload.
+  - V(state=status) reports the releases, the current and the previous one.
+author: magecloud.platform maintainers (@magecloud)
+options:
+  app_root:
+    description: The application root holding C(releases/), C(shared/) and C(current).
+    type: path
+    default: /var/www/magento
+  release:
+    description:
+      - The release id. With V(state=current), V(previous) means the release that was current before the current one.
+    type: str
+  state:
+    description: What to do with O(release).
+    type: str
+    choices: [prepared, current, status]
+    default: current
+  artifact:
+    description: The build artifact (a tar archive, optionally gzip-compressed) on the host. Required with V(state=prepared).
+    type: path
+  mounts:
+    description: Directories, relative to the release, that become links to the same path under C(shared/).
+    type: list
+    elements: str
+    default: []
+  shared_files:
+    description: Files, relative to the release, that become links to the same path under C(shared/) (for example C(app/etc/env.php)).
+    type: list
+    elements: str
+    default: []
+  writable_owner:
+    description: Owner and group of the shared mounts, the user PHP runs as.
+    type: str
+    default: magento
+  health_check:
+    description: How the release's health is checked, before and after the switch.
+    type: dict
+    default: {}
+    suboptions:
+      live_url:
+        description: URL of the health page through the live vhost.
+        type: str
+        default: http://127.0.0.1:8080/health_check.php
+      preview_url:
+        description: URL of the same page through the preview server. Empty skips the check before the switch.
+        type: str
+        default: http://127.0.0.1:8079/health_check.php
+      host:
+        description: Host header sent with both requests.
+        type: str
+        default: localhost
+      status:
+        description: Expected HTTP status.
+        type: int
+        default: 200
+      body:
+        description: Regular expression the body must match; C({release}) stands for the release id.
+        type: str
+        default: ""
+      attempts:
+        description: Tries before the check counts as failed.
+        type: int
+        default: 3
+      timeout:
+        description: Seconds to wait for each response.
+        type: int
+        default: 10
+  keep:
+    description: Releases kept after a switch, the current one included.
+    type: int
+    default: 5
+  prune_grace:
+    description: Seconds after a release stopped being current during which it is never deleted (requests may still run in it).
+    type: int
+    default: 900
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would be unpacked, switched and pruned; no request is sent.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: posix
+    description: Needs C(tar) on the target.
+"""
+
+EXAMPLES = r"""
+- name: Unpack the release
+  magecloud.platform.release_switch:
+    release: 4f2a9c01d2e3-77aa01bc
+    state: prepared
+    artifact: /var/www/magento/artifacts/4f2a9c01d2e3-77aa01bc.tar.gz
+    mounts: [var, pub/media]
+    shared_files: [app/etc/env.php]
+
+- name: Switch to it
+  magecloud.platform.release_switch:
+    release: 4f2a9c01d2e3-77aa01bc
+    health_check:
+      body: "release={release}"
+
+- name: Roll back
+  magecloud.platform.release_switch:
+    release: previous
+"""
+
+RETURN = r"""
+release:
+  description: The release acted on (with V(previous) resolved).
+  returned: always
+  type: str
+current:
+  description: The release C(current) points at after the run.
+  returned: always
+  type: str
+previous:
+  description: The release C(current) pointed at before the switch, or the rollback target in V(status).
+  returned: always
+  type: str
+switched_at:
+  description: Epoch seconds of the C(rename(2)) of C(current); 0 when nothing was switched.
+  returned: always
+  type: float
+health:
+  description: Health check results, C(before) and C(after) the switch, each with url, status and seconds.
+  returned: when state is current
+  type: dict
+pruned:
+  description: Release ids deleted after the switch.
+  returned: when state is current
+  type: list
+  elements: str
+releases:
+  description: Every release on the host, oldest id first.
+  returned: always
+  type: list
+  elements: str
+"""
+
+import grp
+import json
+import os
+import pwd
+import re
+import shutil
+import stat
+import time
+import urllib.error
+import urllib.request
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.magecloud.platform.plugins.module_utils.releases import (
+    Layout, ReleaseError, prune_candidates, releases_in_use)
+
+MARKER = ".magecloud-release.json"
+DISK_MARGIN = 1.1
+
+
+def artifact_size(module, artifact):
+    rc, out, err = module.run_command(["tar", "-tvf", artifact])
+    if rc != 0:
+        raise ReleaseError(f"Artifact {artifact} is not a readable tar archive: {err.strip()}")
+    return sum(int(fields[2]) for fields in (line.split(None, 5) for line in out.splitlines()) if len(fields) > 2 and fields[2].isdigit())
+
+
+def check_disk_space(layout, size, artifact):
+    free = shutil.disk_usage(layout.releases).free
+    if free < size * DISK_MARGIN:
+        raise ReleaseError(f"Not enough disk space in {layout.releases}: the release from {artifact} needs "
+                           f"{size / 1048576:.1f} MiB (+10 %), {free / 1048576:.1f} MiB are free. "
+                           f"Free space or lower the number of kept releases.")
+
+
+def link_into_shared(layout, staging, relative, owner_ids, is_dir):
+    inside = os.path.join(staging, relative)
+    shared = os.path.join(layout.shared, relative)
+    if is_dir:
+        os.makedirs(os.path.dirname(shared), exist_ok=True)
+        built = os.path.isdir(inside) and not os.path.islink(inside) and os.listdir(inside)
+        if not os.path.isdir(shared):
+            # A new mount starts with what the build put there, as the cloud's writable-dir restore does.
+            if built:
+                shutil.copytree(inside, shared, symlinks=True)
+            else:
+                os.makedirs(shared)
+            chown_tree(shared, *owner_ids)
+        if os.path.lexists(inside):
+            init_copy = os.path.join(staging, "init", relative)
+            os.makedirs(os.path.dirname(init_copy), exist_ok=True)
+            os.rename(inside, init_copy)
+    else:
+        if not os.path.isdir(os.path.dirname(shared)):
+            os.makedirs(os.path.dirname(shared))
+            os.chown(os.path.dirname(shared), *owner_ids)
+        if os.path.lexists(inside):
+            os.unlink(inside)
+    os.makedirs(os.path.dirname(inside), exist_ok=True)
+    os.symlink(shared, inside)
+
+
+def chown_tree(top, uid, gid):
+    os.chown(top, uid, gid)
+    for root, dirs, files in os.walk(top):
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), uid, gid)
+
+
+def make_read_only(top):
+    for root, dirs, files in os.walk(top):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                continue
+            os.lchown(path, 0, 0)
+            status = os.lstat(path)
+            searchable = stat.S_ISDIR(status.st_mode) or status.st_mode & stat.S_IXUSR
+            os.chmod(path, (stat.S_IMODE(status.st_mode) | 0o444 | (0o111 if searchable else 0)) & ~0o022)
+    os.chown(top, 0, 0)
+    os.chmod(top, 0o755)
+
+
+def prepare(module, layout, release):
+    params = module.params
+    target = layout.path_of(release)
+    if os.path.isdir(target):
+        return False
+    if not params["artifact"] or not os.path.isfile(params["artifact"]):
+        raise ReleaseError(f"Artifact {params['artifact']} for release {release} does not exist on this host.")
+    if module.check_mode:
+        return True
+    os.makedirs(layout.releases, exist_ok=True)
+    check_disk_space(layout, artifact_size(module, params["artifact"]), params["artifact"])
+    for leftover in os.listdir(layout.releases):
+        if leftover.startswith(f".{release}.partial"):
+            shutil.rmtree(os.path.join(layout.releases, leftover))
+    staging = os.path.join(layout.releases, f".{release}.partial.{os.getpid()}")
+    os.makedirs(staging)
+    try:
+        rc, unused_out, err = module.run_command(["tar", "-xf", params["artifact"], "-C", staging, "--no-same-owner"])
+        if rc != 0:
+            raise ReleaseError(f"Unpacking {params['artifact']} failed: {err.strip()}")
+        owner = pwd.getpwnam(params["writable_owner"])
+        owner_ids = (owner.pw_uid, grp.getgrgid(owner.pw_gid).gr_gid)
+        for mount in params["mounts"]:
+            link_into_shared(layout, staging, mount.strip("/"), owner_ids, is_dir=True)
+        for shared_file in params["shared_files"]:
+            link_into_shared(layout, staging, shared_file.strip("/"), owner_ids, is_dir=False)
+        with open(os.path.join(staging, MARKER), "w", encoding="utf-8") as handle:
+            json.dump({"release": release, "prepared_at": time.time(), "artifact": params["artifact"]}, handle)
+        make_read_only(staging)
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return True
+
+
+class HealthCheck:
+    def __init__(self, spec, release):
+        self.spec = spec
+        self.release = release
+
+    def probe(self, url, preview):
+        headers = {"Host": self.spec["host"], "User-Agent": "magecloud-release-switch"}
+        if preview:
+            headers["X-Magecloud-Release"] = self.release
+        pattern = self.spec["body"].replace("{release}", re.escape(self.release))
+        started = time.time()
+        result = {}
+        for attempt in range(self.spec["attempts"]):
+            result = self._request(url, headers)
+            result.update(url=url, attempt=attempt + 1)
+            result["ok"] = result["status"] == self.spec["status"] and bool(re.search(pattern, result["body"]))
+            if result["ok"]:
+                break
+            time.sleep(min(1.0, 0.2 * (attempt + 1)))
+        result["seconds"] = round(time.time() - started, 3)
+        result["body"] = result["body"][-2000:]
+        return result
+
+    def _request(self, url, headers):
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.spec["timeout"]) as response:  # nosec B310 - operator-given URL
+                return {"status": response.status, "body": response.read(65536).decode("utf-8", "replace")}
+        except urllib.error.HTTPError as error:
+            return {"status": error.code, "body": error.read(65536).decode("utf-8", "replace")}
+        except (urllib.error.URLError, OSError) as error:
+            return {"status": 0, "body": f"no response: {error}"}
+
+
+def describe(check):
+    return f"{check['url']} answered {check['status'] or 'nothing'} after {check['attempt']} attempt(s): {check['body'][-600:]}"
+
+
+def switch(module, layout, release):
+    params = module.params
+    previous = layout.current_release()
+    outcome = {"previous": previous, "switched_at": 0.0, "health": {}, "pruned": []}
+    if not layout.exists(release):
+        raise ReleaseError(f"Release {release} is not on this host ({layout.releases}); prepare it first. "
+                           f"Releases here: {', '.join(layout.all_releases()) or 'none'}.")
+    check = HealthCheck(params["health_check"], release)
+    if previous == release:
+        outcome["previous"] = layout.previous_release()
+        if not module.check_mode:
+            outcome["health"]["after"] = after = check.probe(params["health_check"]["live_url"], preview=False)
+            if not after["ok"]:
+                module.fail_json(msg=f"Release {release} is current but fails its health check: {describe(after)}", **outcome)
+        return False, outcome
+    if module.check_mode:
+        return True, outcome
+    if params["health_check"]["preview_url"]:
+        outcome["health"]["before"] = before = check.probe(params["health_check"]["preview_url"], preview=True)
+        if not before["ok"]:
+            module.fail_json(msg=f"Release {release} failed its health check before the switch; current still points at "
+                                 f"{previous}. {describe(before)}", **outcome)
+    layout.point_current_at(release)
+    outcome["switched_at"] = time.time()
+    outcome["health"]["after"] = after = check.probe(params["health_check"]["live_url"], preview=False)
+    if not after["ok"]:
+        if previous:
+            layout.point_current_at(previous)
+        module.fail_json(msg=f"Release {release} failed its health check after the switch; current was switched back to "
+                             f"{previous or 'nothing (there was no earlier release)'}. {describe(after)}",
+                         rolled_back=bool(previous), **outcome)
+    layout.record_switch(release, previous, outcome["switched_at"])
+    for stale in prune_candidates(layout, params["keep"], params["prune_grace"], releases_in_use(layout.releases)):
+        shutil.rmtree(layout.path_of(stale))
+        outcome["pruned"].append(stale)
+    return True, outcome
+
+
+def main():
+    health_options = {
+        "live_url": {"type": "str", "default": "http://127.0.0.1:8080/health_check.php"},
+        "preview_url": {"type": "str", "default": "http://127.0.0.1:8079/health_check.php"},
+        "host": {"type": "str", "default": "localhost"},
+        "status": {"type": "int", "default": 200},
+        "body": {"type": "str", "default": ""},
+        "attempts": {"type": "int", "default": 3},
+        "timeout": {"type": "int", "default": 10},
+    }
+    module = AnsibleModule(
+        argument_spec={
+            "app_root": {"type": "path", "default": "/var/www/magento"},
+            "release": {"type": "str"},
+            "state": {"type": "str", "choices": ["prepared", "current", "status"], "default": "current"},
+            "artifact": {"type": "path"},
+            "mounts": {"type": "list", "elements": "str", "default": []},
+            "shared_files": {"type": "list", "elements": "str", "default": []},
+            "writable_owner": {"type": "str", "default": "magento"},
+            "health_check": {"type": "dict", "default": {}, "options": health_options},
+            "keep": {"type": "int", "default": 5},
+            "prune_grace": {"type": "int", "default": 900},
+        },
+        required_if=[("state", "prepared", ("release", "artifact")), ("state", "current", ("release",))],
+        supports_check_mode=True,
+    )
+    layout = Layout(module.params["app_root"])
+    state = module.params["state"]
+    try:
+        release = module.params["release"]
+        if release == "previous":
+            release = layout.previous_release()
+            if not release:
+                raise ReleaseError(f"There is no previous release to roll back to in {layout.releases}.")
+        changed, outcome = False, {}
+        if state == "prepared":
+            changed = prepare(module, layout, release)
+        elif state == "current":
+            changed, outcome = switch(module, layout, release)
+        current = layout.current_release()
+        outcome.setdefault("previous", layout.previous_release())
+        module.exit_json(changed=changed, release=release or current, current=current, releases=layout.all_releases(),
+                         **dict({"switched_at": 0.0}, **outcome))
+    except (ReleaseError, OSError, KeyError) as error:
+        module.fail_json(msg=str(error))
+
+
+if __name__ == "__main__":
+    main()
