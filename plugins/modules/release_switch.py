@@ -20,6 +20,8 @@ description:
     O(prune_grace) seconds ago, or is still a working directory or open file of a process.
   - nginx passes C($realpath_root) to PHP, so every release has its own file paths in PHP's opcache and
     realpath cache; PHP-FPM serves the new code from the first request after the switch without a reload.
+  - V(state=packed) turns a finished build directory into the release's artifact
+    (C(<app_root>/artifacts/<id>.tar.gz), written to a temporary file and renamed) and removes the build directory.
   - V(state=status) reports the releases, the current and the previous one.
 author: magecloud.platform maintainers (@magecloud)
 options:
@@ -34,10 +36,15 @@ options:
   state:
     description: What to do with O(release).
     type: str
-    choices: [prepared, current, status]
+    choices: [packed, prepared, current, status]
     default: current
   artifact:
-    description: The build artifact (a tar archive, optionally gzip-compressed) on the host. Required with V(state=prepared).
+    description:
+      - The build artifact (a tar archive, optionally gzip-compressed) on the host. Required with V(state=prepared).
+      - With V(state=packed), where to write it; default C(<app_root>/artifacts/<release>.tar.gz).
+    type: path
+  build_dir:
+    description: The finished build directory packed by V(state=packed).
     type: path
   mounts:
     description: Directories, relative to the release, that become links to the same path under C(shared/).
@@ -86,6 +93,13 @@ options:
         description: Seconds to wait for each response.
         type: int
         default: 10
+  warm_up:
+    description:
+      - Paths requested through the live vhost right after a successful switch (C(WARM_UP_PAGES)).
+        A failing page is reported in RV(warmed_up), it does not fail the switch.
+    type: list
+    elements: str
+    default: []
   keep:
     description: Releases kept after a switch, the current one included.
     type: int
@@ -147,6 +161,10 @@ health:
   description: Health check results, C(before) and C(after) the switch, each with url, status and seconds.
   returned: when state is current
   type: dict
+warmed_up:
+  description: Per warm-up path, the HTTP status (0 when there was no response).
+  returned: when state is current
+  type: dict
 pruned:
   description: Release ids deleted after the switch.
   returned: when state is current
@@ -157,6 +175,10 @@ releases:
   returned: always
   type: list
   elements: str
+artifact:
+  description: The artifact written.
+  returned: when state is packed
+  type: str
 """
 
 import grp
@@ -168,6 +190,7 @@ import shutil
 import stat
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from ansible.module_utils.basic import AnsibleModule
@@ -277,19 +300,41 @@ def prepare(module, layout, release):
     return True
 
 
+def pack(module, layout, release):
+    params = module.params
+    artifact = params["artifact"] or os.path.join(layout.app_root, "artifacts", f"{release}.tar.gz")
+    layout.path_of(release)
+    if os.path.isfile(artifact):
+        return False, artifact
+    if not os.path.isdir(params["build_dir"] or ""):
+        raise ReleaseError(f"Build directory {params['build_dir']} does not exist; nothing to pack.")
+    if module.check_mode:
+        return True, artifact
+    os.makedirs(os.path.dirname(artifact), exist_ok=True)
+    partial = f"{artifact}.partial.{os.getpid()}"
+    rc, unused_out, err = module.run_command(["tar", "-czf", partial, "-C", params["build_dir"], "."])
+    if rc != 0:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise ReleaseError(f"Packing {params['build_dir']} failed: {err.strip()}")
+    os.rename(partial, artifact)
+    shutil.rmtree(params["build_dir"])
+    return True, artifact
+
+
 class HealthCheck:
     def __init__(self, spec, release):
         self.spec = spec
         self.release = release
 
-    def probe(self, url, preview):
+    def probe(self, url, preview, attempts=None):
         headers = {"Host": self.spec["host"], "User-Agent": "magecloud-release-switch"}
         if preview:
             headers["X-Magecloud-Release"] = self.release
         pattern = self.spec["body"].replace("{release}", re.escape(self.release))
         started = time.time()
         result = {}
-        for attempt in range(self.spec["attempts"]):
+        for attempt in range(attempts or self.spec["attempts"]):
             result = self._request(url, headers)
             result.update(url=url, attempt=attempt + 1)
             result["ok"] = result["status"] == self.spec["status"] and bool(re.search(pattern, result["body"]))
@@ -347,6 +392,10 @@ def switch(module, layout, release):
                              f"{previous or 'nothing (there was no earlier release)'}. {describe(after)}",
                          rolled_back=bool(previous), **outcome)
     layout.record_switch(release, previous, outcome["switched_at"])
+    live = urllib.parse.urlsplit(params["health_check"]["live_url"])
+    outcome["warmed_up"] = {path: check.probe(urllib.parse.urlunsplit((live.scheme, live.netloc, path, "", "")),
+                                              preview=False, attempts=1)["status"]
+                            for path in params["warm_up"]}
     for stale in prune_candidates(layout, params["keep"], params["prune_grace"], releases_in_use(layout.releases)):
         shutil.rmtree(layout.path_of(stale))
         outcome["pruned"].append(stale)
@@ -367,8 +416,10 @@ def main():
         argument_spec={
             "app_root": {"type": "path", "default": "/var/www/magento"},
             "release": {"type": "str"},
-            "state": {"type": "str", "choices": ["prepared", "current", "status"], "default": "current"},
+            "state": {"type": "str", "choices": ["packed", "prepared", "current", "status"], "default": "current"},
             "artifact": {"type": "path"},
+            "build_dir": {"type": "path"},
+            "warm_up": {"type": "list", "elements": "str", "default": []},
             "mounts": {"type": "list", "elements": "str", "default": []},
             "shared_files": {"type": "list", "elements": "str", "default": []},
             "writable_owner": {"type": "str", "default": "magento"},
@@ -376,7 +427,8 @@ def main():
             "keep": {"type": "int", "default": 5},
             "prune_grace": {"type": "int", "default": 900},
         },
-        required_if=[("state", "prepared", ("release", "artifact")), ("state", "current", ("release",))],
+        required_if=[("state", "prepared", ("release", "artifact")), ("state", "current", ("release",)),
+                     ("state", "packed", ("release", "build_dir"))],
         supports_check_mode=True,
     )
     layout = Layout(module.params["app_root"])
@@ -388,7 +440,9 @@ def main():
             if not release:
                 raise ReleaseError(f"There is no previous release to roll back to in {layout.releases}.")
         changed, outcome = False, {}
-        if state == "prepared":
+        if state == "packed":
+            changed, outcome["artifact"] = pack(module, layout, release)
+        elif state == "prepared":
             changed = prepare(module, layout, release)
         elif state == "current":
             changed, outcome = switch(module, layout, release)
