@@ -103,6 +103,8 @@ reverted:
 
 import glob
 import os
+import shutil
+import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -113,7 +115,7 @@ CONFLICT = "conflict"
 
 
 class PatchEngine:
-    """Runs git apply (or patch -p1) in the project tree."""
+    """Runs git apply (or patch -p1) in a tree."""
 
     def __init__(self, module, tree):
         self.module = module
@@ -123,7 +125,7 @@ class PatchEngine:
         if not (self.git or self.patch):
             module.fail_json(msg="Neither git nor patch is installed on this host; install git.")
 
-    def _run(self, patch_file, reverse=False, check=False):
+    def run(self, patch_file, reverse=False, check=False, tree=None):
         if self.git:
             argv = [self.git, "apply", "--whitespace=nowarn"]
             argv += ["--reverse"] if reverse else []
@@ -132,22 +134,40 @@ class PatchEngine:
             argv = [self.patch, "-p1", "--batch", "--forward", "--silent"]
             argv += ["--reverse"] if reverse else []
             argv += ["--dry-run"] if check else []
-        rc, out, err = self.module.run_command(argv + [patch_file], cwd=self.tree)
+        rc, out, err = self.module.run_command(argv + [patch_file], cwd=tree or self.tree)
         return rc == 0, (err or out).strip()
 
-    def status(self, patch_file):
-        forward_ok, forward_output = self._run(patch_file, check=True)
-        if forward_ok:
-            return NOT_APPLIED, ""
-        if self._run(patch_file, reverse=True, check=True)[0]:
-            return APPLIED, ""
-        return CONFLICT, forward_output
+    def statuses(self, files):
+        """Status of each patch of an ordered set, judged on a scratch copy of the files it touches.
+        Patches may change each other's lines, so applied ones are found walking backwards (each undone
+        before judging the one before it), then the rest walking forwards on top of their predecessors."""
+        result = {}
+        with tempfile.TemporaryDirectory() as scratch:
+            for relative in sorted(set().union(*(touched_files(name) for name in files))):
+                source = os.path.join(self.tree, relative)
+                if os.path.isfile(source):
+                    os.makedirs(os.path.dirname(os.path.join(scratch, relative)), exist_ok=True)
+                    shutil.copy2(source, os.path.join(scratch, relative))
+            for name in reversed(files):
+                if self.run(name, reverse=True, check=True, tree=scratch)[0]:
+                    result[name] = (APPLIED, "")
+                    self.run(name, reverse=True, tree=scratch)
+            for name in files:
+                if name not in result:
+                    forward_ok, output = self.run(name, check=True, tree=scratch)
+                    result[name] = (NOT_APPLIED, "") if forward_ok else (CONFLICT, output)
+                if result[name][0] != CONFLICT:
+                    self.run(name, tree=scratch)
+        return result
 
-    def apply(self, patch_file):
-        return self._run(patch_file)
 
-    def revert(self, patch_file):
-        return self._run(patch_file, reverse=True)
+def touched_files(patch_file):
+    paths = set()
+    with open(patch_file, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if line.startswith(("--- a/", "+++ b/")):
+                paths.add(line[6:].rstrip("\n").split("\t")[0])
+    return paths
 
 
 def patch_set(patches, patch_dirs):
@@ -171,44 +191,44 @@ class PatchRun:
         self.log_lines = []
 
     def table(self):
-        return [{"id": patch_id(name), "file": name, "status": self.engine.status(name)[0]} for name in self.files]
+        statuses = self.engine.statuses(self.files)
+        return [{"id": patch_id(name), "file": name, "status": statuses[name][0]} for name in self.files]
 
     def apply_all(self):
+        statuses = self.engine.statuses(self.files)
         for name in self.files:
-            status, detail = self.engine.status(name)
+            status, detail = statuses[name]
             if status == APPLIED:
                 continue
             if status == CONFLICT:
                 self._fail_and_undo(name, detail)
             if not self.module.check_mode:
-                ok, output = self.engine.apply(name)
+                ok, output = self.engine.run(name)
                 if not ok:
                     self._fail_and_undo(name, output)
-            self.applied.append(patch_id(name))
+            self.applied.append(name)
             self.log_lines.append(f"applied {name}")
 
     def revert_all(self):
+        statuses = self.engine.statuses(self.files)
         for name in reversed(self.files):
-            if self.engine.status(name)[0] != APPLIED:
+            if statuses[name][0] != APPLIED:
                 continue
             if not self.module.check_mode:
-                ok, output = self.engine.revert(name)
+                ok, output = self.engine.run(name, reverse=True)
                 if not ok:
                     self.module.fail_json(msg=f"Could not revert patch {name}: {output}", reverted=self.reverted)
             self.reverted.append(patch_id(name))
             self.log_lines.append(f"reverted {name}")
 
     def _fail_and_undo(self, name, output):
-        undone = []
-        for applied_id in reversed(self.applied):
-            applied_file = next(item for item in self.files if patch_id(item) == applied_id)
+        for applied in reversed(self.applied):
             if not self.module.check_mode:
-                self.engine.revert(applied_file)
-            undone.append(applied_id)
+                self.engine.run(applied, reverse=True)
         self.module.fail_json(
             msg=(f"Patch {name} does not apply to {self.engine.tree} and is not already applied.\n{output}\n"
-                 f"Reverted the {len(undone)} patch(es) this run applied; fix or remove the patch and run again."),
-            failed_patch=name, reverted=undone, applied=[], patches=[])
+                 f"Reverted the {len(self.applied)} patch(es) this run applied; fix or remove the patch and run again."),
+            failed_patch=name, reverted=[patch_id(applied) for applied in reversed(self.applied)], applied=[], patches=[])
 
     def write_log(self, log_file):
         if not log_file or not self.log_lines or self.module.check_mode:
@@ -243,7 +263,7 @@ def main():
         run.revert_all()
     run.write_log(module.params["log_file"])
     module.exit_json(changed=bool(run.applied or run.reverted), patches=run.table(),
-                     applied=run.applied, reverted=run.reverted)
+                     applied=[patch_id(name) for name in run.applied], reverted=run.reverted)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,13 @@
 """env_php against the real PHP CLI: valid output, kept user keys, idempotence, check and diff mode."""
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess
-import sys
 
 import pytest
+from module_runner import run_module
 
-ROOT = pathlib.Path(__file__).resolve().parents[4]
-COLLECTIONS = ROOT / ".cache" / "collections"
-MODULE = COLLECTIONS / "ansible_collections/magecloud/platform/plugins/modules/env_php.py"
 
 pytestmark = pytest.mark.skipif(shutil.which("php") is None, reason="needs the PHP CLI (apt-get install php-cli)")
 
@@ -29,14 +25,7 @@ DATA = {
 
 
 def run(tmp_path, check=False, **args):
-    payload = {"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check, _ansible_diff=True,
-                                           _ansible_tmpdir=str(tmp_path), _ansible_remote_tmp=str(tmp_path),
-                                           _ansible_keep_remote_files=False)}
-    args_file = tmp_path / "args.json"
-    args_file.write_text(json.dumps(payload))
-    env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
-    result = subprocess.run([sys.executable, str(MODULE), str(args_file)], capture_output=True, text=True, env=env, check=False)
-    return json.loads(result.stdout)
+    return run_module("env_php", tmp_path, check=check, **args)
 
 
 def php_export(path):

@@ -1,0 +1,211 @@
+"""Deploys of the sample app on the all-in-one host: the live result, every kind of bad input, the
+lock, rollback, patch status, and the zero-downtime benchmark under load."""
+
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+APP_ROOT = "/var/www/magento"
+HOST_NAME = "magecloud-molecule-aio"
+PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).resolve().parents[3]))
+INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
+SAMPLE_REPO = pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "sample-app"
+
+pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
+
+
+def ok(host, command):
+    result = host.run(command)
+    assert result.rc == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def playbook(name, *extra):
+    result = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(PROJECT / "playbooks" / name), *extra],
+                            capture_output=True, text=True, timeout=600, check=False)
+    return result.returncode, result.stdout + result.stderr
+
+
+def deploy(repo, *extra):
+    return playbook("deploy.yml", "-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main", *extra)
+
+
+def current(host):
+    return ok(host, f"readlink {APP_ROOT}/current").strip()
+
+
+def page(host, path="/"):
+    return ok(host, f"curl -s -H 'Host: localhost' http://127.0.0.1{path}")
+
+
+def releases(host):
+    return sorted(ok(host, f"ls -A {APP_ROOT}/releases").split())
+
+
+@pytest.fixture()
+def repo(tmp_path):
+    """A clone of the deployed sample repository to commit broken changes to."""
+    clone = tmp_path / "sample-app"
+    subprocess.run(["git", "clone", "-q", str(SAMPLE_REPO), str(clone)], check=True)
+    return clone
+
+
+def commit(repo, message):
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", message],
+                   check=True)
+
+
+def assert_nothing_changed(host, before_current, before_releases):
+    assert current(host) == before_current
+    assert releases(host) == before_releases
+    assert "a=v1 b=v1" in page(host)
+    assert host.run(f"test -e {APP_ROOT}/deploy.lock").rc != 0, "the lock was not given back"
+
+
+def test_sample_app_is_live_through_varnish(host):
+    body = page(host)
+    assert re.search(r"a=v1 b=v1 release=\S+", body)
+    assert "(patched)" in body, "m2-hotfixes/SAMPLE-1_greeting.patch was not applied by the build"
+    stack = page(host, "/stack")
+    assert all(f"{service} OK" in stack for service in ("database", "redis", "opensearch")), stack
+
+
+def test_release_is_read_only_for_php_and_mounts_are_shared(host):
+    release = f"{APP_ROOT}/{current(host)}"
+    assert host.run(f"runuser -u magento -- touch {release}/pub/index.php").rc != 0
+    assert host.file(f"{release}/var").linked_to == f"{APP_ROOT}/shared/var"
+    assert host.file(f"{release}/pub/media").linked_to == f"{APP_ROOT}/shared/pub/media"
+    assert host.file(f"{release}/app/etc/env.php").linked_to == f"{APP_ROOT}/shared/app/etc/env.php"
+    ok(host, f"runuser -u magento -- touch {APP_ROOT}/shared/var/writable-probe")
+
+
+def test_build_output_is_in_the_release(host):
+    release = f"{APP_ROOT}/{current(host)}"
+    assert "Sample\\\\Model\\\\Greeting" in ok(host, f"cat {release}/generated/metadata/classmap.php")
+    assert ok(host, f"cat {release}/pub/static/frontend/styles.min.css").startswith("body{")
+
+
+def test_env_php_keys_added_by_hand_survive_a_deploy(host, repo):
+    env_php = f"{APP_ROOT}/shared/app/etc/env.php"
+    ok(host, f"php -r '$c = include \"{env_php}\"; $c[\"crypt\"] = [\"key\" => \"kept-by-hand\"]; "
+             f"file_put_contents(\"{env_php}\", \"<?php\\nreturn \" . var_export($c, true) . \";\\n\");'")
+    (repo / "README.md").write_text("changed\n")
+    commit(repo, "a change")
+    rc, output = deploy(repo)
+    assert rc == 0, output[-3000:]
+    assert ok(host, f"php -r '$c = include \"{env_php}\"; echo $c[\"crypt\"][\"key\"];'") == "kept-by-hand"
+
+
+def test_unknown_ref_fails_before_anything_changes(host):
+    before = current(host), releases(host)
+    rc, output = playbook("deploy.yml", "-e", f"magecloud_git_repo={SAMPLE_REPO}", "-e", "magecloud_git_ref=no-such-branch")
+    assert rc != 0 and "cannot read no-such-branch" in output, output[-3000:]
+    assert_nothing_changed(host, *before)
+
+
+def test_unreachable_repository_fails_before_anything_changes(host):
+    before = current(host), releases(host)
+    rc, output = playbook("deploy.yml", "-e", "magecloud_git_repo=http://127.0.0.1:9/shop.git", "-e", "magecloud_git_ref=main")
+    assert rc != 0 and "127.0.0.1:9" in output, output[-3000:]
+    assert_nothing_changed(host, *before)
+
+
+def test_missing_hook_binary_stops_the_build_with_its_output(host, repo):
+    before = current(host), releases(host)
+    app_yaml = repo / ".magento.app.yaml"
+    app_yaml.write_text(app_yaml.read_text().replace("php bin/magento setup:di:compile", "magento-cloud-missing-tool --build"))
+    commit(repo, "build hook calls a tool that is not installed")
+    rc, output = deploy(repo)
+    assert rc != 0, output[-3000:]
+    assert "The build hook failed with exit code 127" in output and "magento-cloud-missing-tool: command not found" in output
+    assert_nothing_changed(host, *before)
+    assert ok(host, f"ls -A {APP_ROOT}/builds").strip() == "", "a failed build left its directory behind"
+
+
+def test_patch_conflict_names_the_patch_and_applies_nothing(host, repo):
+    before = current(host), releases(host)
+    (repo / "m2-hotfixes" / "SAMPLE-2_conflict.patch").write_text(
+        "--- a/app/code/Sample/Model/Greeting.php\n+++ b/app/code/Sample/Model/Greeting.php\n"
+        "@@ -11,1 +11,1 @@\n-        return 'text that is not there';\n+        return 'other';\n")
+    commit(repo, "a hotfix that does not apply")
+    rc, output = deploy(repo)
+    assert rc != 0 and "SAMPLE-2_conflict.patch does not apply" in output, output[-3000:]
+    assert "Greeting.php" in output and "Reverted the 1 patch(es)" in output
+    assert_nothing_changed(host, *before)
+
+
+def test_health_check_failing_before_the_switch_keeps_the_old_release(host, repo):
+    before = current(host), releases(host)
+    (repo / "app" / "etc" / "fail-health").write_text("fault\n")
+    commit(repo, "a release whose health page fails")
+    rc, output = deploy(repo)
+    assert rc != 0 and "failed its health check before the switch" in output, output[-3000:]
+    assert current(host) == before[0] and "a=v1 b=v1" in page(host)
+
+
+def test_disk_space_below_the_artifact_size_fails_before_unpacking(host, repo):
+    tiny_root = "/srv/tiny-app"
+    ok(host, f"mkdir -p {tiny_root}/releases && mount -t tmpfs -o size=1m tmpfs {tiny_root}/releases")
+    try:
+        (repo / "pub" / "media-sample.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+        commit(repo, "a release bigger than the disk")
+        rc, output = deploy(repo, "-e", f"deploy_app_root={tiny_root}")
+        assert rc != 0 and "Not enough disk space" in output, output[-3000:]
+        assert ok(host, f"ls -A {tiny_root}/releases").strip() == "", "a half-written release was left"
+        assert host.run(f"test -e {tiny_root}/current").rc != 0
+    finally:
+        host.run(f"umount {tiny_root}/releases")
+        host.run(f"rm -rf {tiny_root}")
+
+
+def test_a_held_lock_names_its_holder(host):
+    before = current(host), releases(host)
+    ok(host, f"echo '{{\"holder\": \"alice@ctl-2 deploying hotfix\", \"since\": '$(date +%s)'}}' > {APP_ROOT}/deploy.lock")
+    try:
+        rc, output = deploy(SAMPLE_REPO)
+        assert rc != 0 and "is held by alice@ctl-2 deploying hotfix" in output, output[-3000:]
+        assert ok(host, f"cat {APP_ROOT}/deploy.lock").count("alice") == 1, "another holder's lock was removed"
+    finally:
+        ok(host, f"rm -f {APP_ROOT}/deploy.lock")
+    assert_nothing_changed(host, *before)
+
+
+def test_rollback_goes_back_and_forth(host):
+    live = current(host)
+    rc, output = playbook("rollback.yml")
+    assert rc == 0, output[-3000:]
+    previous = current(host)
+    assert previous != live
+    assert previous.split("/")[-1] in page(host, "/health_check.php")
+    rc, output = playbook("rollback.yml", "-e", f"magecloud_release={live.split('/')[-1]}")
+    assert rc == 0, output[-3000:]
+    assert current(host) == live
+
+
+def test_patch_status_reports_the_applied_hotfix(host):
+    release = f"{APP_ROOT}/current"
+    result = subprocess.run(["ansible", "-i", INVENTORY, HOST_NAME, "-m", "magecloud.platform.patch", "-a",
+                             f"path={release}/ patch_dirs={release}/m2-hotfixes state=status", "-o"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = json.loads(result.stdout.split("=>", 1)[1])["patches"]
+    assert [(row["id"], row["status"]) for row in table] == [("SAMPLE-1_greeting", "applied")]
+
+
+def test_zero_downtime_under_load(host, tmp_path):
+    figures = tmp_path / "deploy-under-load.json"
+    result = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "deploy_under_load.py"), "--inventory", INVENTORY,
+                             "--host", HOST_NAME, "--deploys", "20", "--json", str(figures)],
+                            capture_output=True, text=True, timeout=1800, check=False)
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    data = json.loads(figures.read_text())
+    assert data["zero_downtime"]["responses"] > 1000
+    shutil.copy(figures, pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", tmp_path)) / figures.name)

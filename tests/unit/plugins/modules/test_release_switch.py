@@ -1,0 +1,181 @@
+"""release_switch on a real directory tree, with a real HTTP server standing where nginx stands:
+it answers the live URL from the release `current` resolves to, and the preview URL from the
+release named in X-Magecloud-Release, failing for releases that carry a `broken` file."""
+
+import http.server
+import io
+import json
+import os
+import pathlib
+import subprocess
+import tarfile
+import threading
+import time
+
+import pytest
+from module_runner import run_module
+
+
+class ReleaseServer(http.server.BaseHTTPRequestHandler):
+    app_root = None
+    port = 0
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        releases = pathlib.Path(self.app_root) / "releases"
+        if self.path.startswith("/preview"):
+            release = releases / self.headers.get("X-Magecloud-Release", "-")
+        else:
+            release = pathlib.Path(os.path.realpath(pathlib.Path(self.app_root) / "current"))
+        broken = (release / "broken").exists() or (self.path.startswith("/live") and (release / "broken-live").exists())
+        body = f"release={release.name}\n".encode()
+        self.send_response(500 if broken or not release.is_dir() else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def app_root(tmp_path):
+    root = tmp_path / "app"
+    root.mkdir()
+    ReleaseServer.app_root = str(root)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ReleaseServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ReleaseServer.port = server.server_address[1]
+    yield root
+    server.shutdown()
+
+
+def artifact(tmp_path, name, files):
+    path = tmp_path / f"{name}.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for relative, content in files.items():
+            data = content.encode()
+            info = tarfile.TarInfo(relative)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def health():
+    port = ReleaseServer.port
+    return {"live_url": f"http://127.0.0.1:{port}/live", "preview_url": f"http://127.0.0.1:{port}/preview",
+            "body": "release={release}", "attempts": 1}
+
+
+def prepare(tmp_path, app_root, release, files=None):
+    files = files or {"pub/index.php": f"<?php echo '{release}';", "var/cache/seed": "from the build"}
+    return run_module("release_switch", tmp_path, app_root=str(app_root), release=release, state="prepared",
+                      artifact=str(artifact(tmp_path, release, files)), mounts=["var"], shared_files=["app/etc/env.php"],
+                      writable_owner=pwd_name())
+
+
+def switch(tmp_path, app_root, release, **extra):
+    return run_module("release_switch", tmp_path, app_root=str(app_root), release=release, health_check=health(), **extra)
+
+
+def pwd_name():
+    import pwd
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_prepare_unpacks_links_mounts_and_is_idempotent(tmp_path, app_root):
+    first = prepare(tmp_path, app_root, "r1")
+    assert first["changed"], first
+    release = app_root / "releases" / "r1"
+    assert (release / "pub" / "index.php").read_text() == "<?php echo 'r1';"
+    assert os.readlink(release / "var") == str(app_root / "shared" / "var")
+    assert (app_root / "shared" / "var" / "cache" / "seed").read_text() == "from the build"
+    assert os.readlink(release / "app" / "etc" / "env.php") == str(app_root / "shared" / "app" / "etc" / "env.php")
+    assert not release.stat().st_mode & 0o022
+    assert not [name for name in os.listdir(app_root / "releases") if name.startswith(".")]
+    assert not prepare(tmp_path, app_root, "r1")["changed"]
+
+
+def test_switch_checks_health_and_records_history(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1")
+    prepare(tmp_path, app_root, "r2")
+    first = switch(tmp_path, app_root, "r1")
+    assert first["changed"] and first["current"] == "r1" and first["switched_at"] > 0, first
+    before = time.time()
+    second = switch(tmp_path, app_root, "r2")
+    assert second["current"] == "r2" and second["previous"] == "r1" and second["switched_at"] >= before
+    assert second["health"]["before"]["status"] == 200 and second["health"]["after"]["ok"]
+    assert os.readlink(app_root / "current") == "releases/r2"
+    again = switch(tmp_path, app_root, "r2")
+    assert not again["changed"] and again["previous"] == "r1"
+    back = switch(tmp_path, app_root, "previous")
+    assert back["current"] == "r1"
+
+
+def test_unhealthy_release_is_never_switched_to(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1")
+    switch(tmp_path, app_root, "r1")
+    prepare(tmp_path, app_root, "bad", {"pub/index.php": "", "broken": ""})
+    result = switch(tmp_path, app_root, "bad")
+    assert result["failed"] and "before the switch" in result["msg"] and "500" in result["msg"]
+    assert os.readlink(app_root / "current") == "releases/r1"
+
+
+def test_release_failing_once_live_is_switched_back(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1")
+    switch(tmp_path, app_root, "r1")
+    prepare(tmp_path, app_root, "late", {"pub/index.php": "", "broken-live": ""})
+    result = switch(tmp_path, app_root, "late")
+    assert result["failed"] and result["rolled_back"] and "switched back to r1" in result["msg"]
+    assert os.readlink(app_root / "current") == "releases/r1"
+
+
+def test_prune_keeps_current_recent_and_in_use_releases(tmp_path, app_root):
+    for index in range(1, 5):
+        prepare(tmp_path, app_root, f"r{index}")
+        switch(tmp_path, app_root, f"r{index}", keep=2, prune_grace=0)
+    assert sorted(os.listdir(app_root / "releases")) == [".history.json", "r3", "r4"]
+    prepare(tmp_path, app_root, "r5")
+    held = open(app_root / "releases" / "r3" / "pub" / "index.php", encoding="utf-8")  # a worker still reading r3
+    try:
+        result = switch(tmp_path, app_root, "r5", keep=1, prune_grace=0)
+    finally:
+        held.close()
+    assert result["pruned"] == ["r4"]
+    graced = switch(tmp_path, app_root, "r3", keep=1, prune_grace=3600)
+    assert graced["pruned"] == []
+
+
+def test_not_enough_disk_space_leaves_no_release(tmp_path, app_root):
+    statvfs = os.statvfs(app_root)
+    free = statvfs.f_bavail * statvfs.f_frsize
+    sparse = tmp_path / "huge.bin"
+    with open(sparse, "wb") as handle:
+        handle.truncate(free * 2)  # sparse: claims twice the free space, stores nothing
+    big = tmp_path / "big.tar"
+    subprocess.run(["tar", "-cSf", str(big), "-C", str(tmp_path), "huge.bin"], check=True)
+    result = run_module("release_switch", tmp_path, app_root=str(app_root), release="huge", state="prepared", artifact=str(big),
+                        writable_owner=pwd_name())
+    assert result["failed"] and "Not enough disk space" in result["msg"], result
+    assert os.listdir(app_root / "releases") == []
+
+
+def test_pack_writes_the_artifact_and_removes_the_build(tmp_path, app_root):
+    build = tmp_path / "build"
+    (build / "pub").mkdir(parents=True)
+    (build / "pub" / "index.php").write_text("<?php")
+    result = run_module("release_switch", tmp_path, app_root=str(app_root), release="r1", state="packed", build_dir=str(build))
+    assert result["changed"] and not build.exists()
+    with tarfile.open(result["artifact"]) as archive:
+        assert "./pub/index.php" in archive.getnames()
+
+
+def test_bad_release_id_is_refused(tmp_path, app_root):
+    result = switch(tmp_path, app_root, "../etc")
+    assert result["failed"] and "not valid" in result["msg"]
+
+
+def test_status_lists_releases(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1")
+    result = run_module("release_switch", tmp_path, app_root=str(app_root), state="status")
+    assert result["releases"] == ["r1"] and result["current"] is None
+    assert json.loads((app_root / "releases" / "r1" / ".magecloud-release.json").read_text())["release"] == "r1"
