@@ -11,6 +11,7 @@ COLLECTION_LINK := .cache/collections/ansible_collections/magecloud/platform
 DEBIAN_RELEASE ?= 12
 DEMO_HOST := magecloud-demo
 DEMO_PORT ?= 8080
+SAMPLE_REPO := $(CURDIR)/.cache/sample-app
 APT_CACHE := /var/cache/magecloud/apt
 DIST_DIR := /var/cache/magecloud/dist
 OPENSEARCH_VERSION := 2.19.1
@@ -57,10 +58,12 @@ host-prep: dist
 
 demo: venv image host-prep
 	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --publish 127.0.0.1:$(DEMO_PORT):80
-	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml tests/probe/probe.yml
-	@echo "Demo host $(DEMO_HOST) is converged. Shell: docker exec -it $(DEMO_HOST) bash"
-	@echo "Through Varnish -> nginx -> PHP-FPM, a page that talks to MariaDB, Redis, RabbitMQ and OpenSearch:"
-	@echo "  http://127.0.0.1:$(DEMO_PORT)/stack-check.php   (a cacheable page: http://127.0.0.1:$(DEMO_PORT)/cached.php)"
+	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml
+	$(BIN)/ansible-playbook tests/fixtures/sample_repo.yml -e sample_repo_dir=$(SAMPLE_REPO)
+	$(BIN)/ansible-playbook -i inventories/local playbooks/deploy.yml -e magecloud_git_repo=$(SAMPLE_REPO) -e magecloud_git_ref=main
+	@echo "Demo host $(DEMO_HOST) is converged and runs the sample app. Shell: docker exec -it $(DEMO_HOST) bash"
+	@echo "Through Varnish -> nginx -> PHP-FPM: http://127.0.0.1:$(DEMO_PORT)/ (release and code versions)"
+	@echo "  and http://127.0.0.1:$(DEMO_PORT)/stack (MariaDB, Redis, OpenSearch). Commit to $(SAMPLE_REPO) and run make demo again to deploy."
 
 demo-down:
 	docker rm -f $(DEMO_HOST) >/dev/null 2>&1 || true

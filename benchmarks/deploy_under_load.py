@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Zero-downtime proof: keep-alive clients read a page through Varnish -> nginx -> PHP-FPM while
 consecutive deploys change the two PHP files whose versions the page prints.
 
@@ -8,7 +7,7 @@ Special deploys: one whose health check fails after the switch (rolled back), on
 check fails before it, one that needs setup:upgrade (blue/green). Then a naive in-place copy
 deploy runs under the same load, and must show failures, proof that the harness sees them.
 
-Usage: deploy_under_load.py --inventory INV --host CONTAINER [--deploys 20] [--clients 16] [--json OUT]
+Usage: python3 benchmarks/deploy_under_load.py --inventory INV --host CONTAINER [--deploys 20] [--clients 16] [--json OUT]
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ class LoadGenerator:
         self.clients = clients
         self.pause = pause
         self.host_header = host_header
-        self.per_client = [[] for _ in range(clients)]
+        self.per_client = [[] for unused in range(clients)]
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._client, args=(own,), daemon=True) for own in self.per_client]
 

@@ -39,12 +39,14 @@ options:
 attributes:
   check_mode:
     support: none
-    description: A lock is taken or given back in check mode too, so a check run cannot race a real deploy.
+    description: Skipped in check mode; a check run takes no lock.
   diff_mode:
     support: none
+    description: The lock file is the whole state; its holder is returned.
   platform:
     support: full
     platforms: posix
+    description: The lock directory must be on a local filesystem (C(O_EXCL) is not reliable on old NFS).
 """
 
 EXAMPLES = r"""

@@ -30,8 +30,10 @@ options:
 attributes:
   check_mode:
     support: none
+    description: Skipped in check mode.
   diff_mode:
     support: none
+    description: Nothing to show; the archive is new or kept.
   platform:
     support: full
     platforms: posix

@@ -51,6 +51,7 @@ attributes:
     description: Reports what would be applied or reverted from the forward and reverse checks.
   diff_mode:
     support: none
+    description: The patch files are the diff; the module reports which ones it applied.
   platform:
     support: full
     platforms: posix

@@ -114,6 +114,7 @@ attributes:
     description: Reports what would be unpacked, switched and pruned; no request is sent.
   diff_mode:
     support: none
+    description: Reports release ids, not file differences.
   platform:
     support: full
     platforms: posix
@@ -191,9 +192,9 @@ import stat
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import open_url
 from ansible_collections.magecloud.platform.plugins.module_utils.releases import (
     Layout, ReleaseError, prune_candidates, releases_in_use)
 
@@ -346,9 +347,8 @@ class HealthCheck:
         return result
 
     def _request(self, url, headers):
-        request = urllib.request.Request(url, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.spec["timeout"]) as response:  # nosec B310 - operator-given URL
+            with open_url(url, headers=headers, timeout=self.spec["timeout"], follow_redirects="none") as response:
                 return {"status": response.status, "body": response.read(65536).decode("utf-8", "replace")}
         except urllib.error.HTTPError as error:
             return {"status": error.code, "body": error.read(65536).decode("utf-8", "replace")}

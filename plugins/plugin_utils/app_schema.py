@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table
-from ansible_collections.magecloud.platform.plugins.plugin_utils.cron_spec import cron_problem
+from ansible_collections.magecloud.platform.plugins.module_utils.cron_spec import cron_problem
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
 from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import (
     expect, known_keys, positive_integer, require)

@@ -193,7 +193,7 @@ def test_patch_status_reports_the_applied_hotfix(host):
     release = f"{APP_ROOT}/current"
     result = subprocess.run(["ansible", "-i", INVENTORY, HOST_NAME, "-m", "magecloud.platform.patch", "-a",
                              f"path={release}/ patch_dirs={release}/m2-hotfixes state=status", "-o"],
-                            capture_output=True, text=True, timeout=120, check=False)
+                            capture_output=True, text=True, timeout=120, check=False, env=dict(os.environ, ANSIBLE_NOCOLOR="1"))
     assert result.returncode == 0, result.stdout + result.stderr
     table = json.loads(result.stdout.split("=>", 1)[1])["patches"]
     assert [(row["id"], row["status"]) for row in table] == [("SAMPLE-1_greeting", "applied")]

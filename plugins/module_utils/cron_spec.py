@@ -53,3 +53,44 @@ def cron_problem(spec):
         if problem:
             return problem
     return None
+
+
+_DAY_NAMES = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+
+
+def _values(text, low, high, names):
+    """The set a valid field selects, or None for an unrestricted `*`."""
+    if text == "*":
+        return None
+    selected = set()
+    for part in text.lower().split(","):
+        span, step = _ATOM.match(part).groups()
+        if span == "*":
+            first, last = low, high
+        else:
+            bounds = [_number(token, low, names) for token in span.split("-")]
+            first = bounds[0]
+            last = bounds[1] if len(bounds) == 2 else (high if step else first)
+        selected.update(range(first, last + 1, int(step or 1)))
+    return selected
+
+
+def on_calendar(spec):
+    """systemd OnCalendar expressions that fire exactly when the valid cron `spec` does. Cron fires when
+    day of month OR day of week matches if both are restricted; systemd ANDs them, so that case gives two."""
+    fields = spec.split()
+    minute, hour, day, month, weekday = (_values(text, low, high, names)
+                                         for text, (unused_name, low, high, names) in zip(fields, _FIELDS))
+    if weekday is not None:
+        weekday = {value % 7 for value in weekday}
+
+    def render(values, width=2):
+        return "*" if values is None else ",".join(f"{value:0{width}d}" for value in sorted(values))
+
+    def expression(days, weekdays):
+        prefix = "" if weekdays is None else ",".join(_DAY_NAMES[value] for value in sorted(weekdays)) + " "
+        return f"{prefix}*-{render(month)}-{render(days)} {render(hour)}:{render(minute)}:00"
+
+    if day is not None and weekday is not None:
+        return [expression(day, None), expression(None, weekday)]
+    return [expression(day, weekday)]

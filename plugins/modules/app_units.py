@@ -1,0 +1,292 @@
+#!/usr/bin/python
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: app_units
+short_description: The project's crons as systemd timers and its workers as systemd services
+version_added: 0.1.0
+description:
+  - Writes one C(magecloud-cron-<name>.service) and C(.timer) per cron of C(.magento.app.yaml), and one
+    C(magecloud-worker-<name>.service) per worker, with the targets C(magecloud-cron.target) and
+    C(magecloud-workers.target) that start and stop them together. Units of crons and workers that are
+    gone from the project are removed.
+  - A cron job runs as O(user) in the current release with the runtime environment of O(env_file),
+    under C(timeout), and takes O(pause_lock) shared and without waiting, so it skips its run (exit 75,
+    logged) while a deploy hook or a database dump holds that lock. systemd never starts a job while
+    its previous run is still going, which is the overlap protection. Output goes to the journal.
+  - A worker restarts one second after it exits or is killed.
+  - O(crons) and O(workers) say what state the targets are left in.
+author: magecloud.platform maintainers (@magecloud)
+options:
+  crons:
+    description:
+      - The crons of C(.magento.app.yaml), each with C(name), C(spec) (five-field cron), C(cmd) and optionally C(timeout) in seconds.
+      - A spec becomes systemd OnCalendar expressions that fire at the same minutes (two when both day of
+        month and day of week are restricted, as cron fires on either).
+    type: list
+    elements: dict
+    default: []
+  workers:
+    description: The workers, each with C(name) and C(cmd).
+    type: list
+    elements: dict
+    default: []
+  user:
+    description: The user jobs and workers run as.
+    type: str
+    default: magento
+  app_dir:
+    description: Their working directory, the current release.
+    type: path
+    default: /var/www/magento/current
+  env_file:
+    description: The C(KEY=value) file with the runtime environment (C(MAGENTO_CLOUD_*)); systemd reads it as root.
+    type: path
+    default: /etc/magecloud-runtime.env
+  pause_lock:
+    description: Lock file cron jobs take shared; holding it exclusively pauses them.
+    type: path
+    default: /var/www/magento/shared/.cron-pause.lock
+  cron_state:
+    description: V(started) enables and starts C(magecloud-cron.target), V(stopped) stops and disables it.
+    type: str
+    choices: [started, stopped]
+    default: started
+  worker_state:
+    description: V(restarted) restarts the workers (new code), V(started) only starts them, V(stopped) stops them.
+    type: str
+    choices: [started, restarted, stopped]
+    default: started
+  unit_dir:
+    description: Where unit files go.
+    type: path
+    default: /etc/systemd/system
+attributes:
+  check_mode:
+    support: full
+    description: Reports which unit files would change; nothing is written or started.
+  diff_mode:
+    support: none
+    description: Unit names are returned in RV(written) and RV(removed).
+  platform:
+    support: full
+    platforms: posix
+    description: Needs systemd as the init system.
+"""
+
+EXAMPLES = r"""
+- name: Install the crons and workers of the project
+  magecloud.platform.app_units:
+    crons:
+      - name: cronrun
+        spec: "* * * * *"
+        cmd: php bin/magento cron:run
+        timeout: 3600
+    workers:
+      - name: queue
+        cmd: php bin/magento queue:consumers:start async.operations.all
+"""
+
+RETURN = r"""
+written:
+  description: Unit files written or changed.
+  returned: always
+  type: list
+  elements: str
+removed:
+  description: Unit files removed because their cron or worker is gone.
+  returned: always
+  type: list
+  elements: str
+"""
+
+import glob
+import os
+import re
+import shlex
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.magecloud.platform.plugins.module_utils.cron_spec import cron_problem, on_calendar
+
+NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+SKIPPED_WHILE_PAUSED = 75
+CRON_TARGET = "magecloud-cron.target"
+WORKER_TARGET = "magecloud-workers.target"
+
+
+def shell_command(cmd):
+    return f"/bin/bash -c {shlex.quote(cmd)}".replace("%", "%%")
+
+
+def cron_units(job, params):
+    timeout = int(job.get("timeout") or 86400)
+    calendars = "".join(f"OnCalendar={expression}\n" for expression in on_calendar(job["spec"]))
+    service = f"""[Unit]
+Description=Magento cron {job['name']} (magecloud)
+PartOf={CRON_TARGET}
+
+[Service]
+Type=oneshot
+User={params['user']}
+WorkingDirectory={params['app_dir']}
+EnvironmentFile=-{params['env_file']}
+SyslogIdentifier=magecloud-cron-{job['name']}
+SuccessExitStatus={SKIPPED_WHILE_PAUSED}
+ExecStart=/usr/bin/flock --shared --nonblock --conflict-exit-code {SKIPPED_WHILE_PAUSED} {params['pause_lock']} \
+/usr/bin/timeout --kill-after=30 {timeout} {shell_command(job['cmd'])}
+"""
+    timer = f"""[Unit]
+Description=Schedule of Magento cron {job['name']} (magecloud)
+PartOf={CRON_TARGET}
+
+[Timer]
+{calendars}AccuracySec=1s
+
+[Install]
+WantedBy={CRON_TARGET}
+"""
+    return {f"magecloud-cron-{job['name']}.service": service, f"magecloud-cron-{job['name']}.timer": timer}
+
+
+def worker_unit(worker, params):
+    return {f"magecloud-worker-{worker['name']}.service": f"""[Unit]
+Description=Magento worker {worker['name']} (magecloud)
+PartOf={WORKER_TARGET}
+
+[Service]
+User={params['user']}
+WorkingDirectory={params['app_dir']}
+EnvironmentFile=-{params['env_file']}
+SyslogIdentifier=magecloud-worker-{worker['name']}
+ExecStart={shell_command(worker['cmd'])}
+Restart=always
+RestartSec=1
+
+[Install]
+WantedBy={WORKER_TARGET}
+"""}
+
+
+def targets():
+    return {
+        CRON_TARGET: "[Unit]\nDescription=Magento crons (magecloud)\n\n[Install]\nWantedBy=timers.target\n",
+        WORKER_TARGET: "[Unit]\nDescription=Magento workers (magecloud)\n\n[Install]\nWantedBy=multi-user.target\n",
+    }
+
+
+def wanted_units(module):
+    params = module.params
+    units = targets()
+    for entry in params["crons"] + params["workers"]:
+        if not NAME.match(str(entry.get("name", ""))) or not entry.get("cmd"):
+            module.fail_json(msg=f"Every cron and worker needs a name of letters, digits, '_' or '-' and a cmd; got {entry!r}.")
+    for job in params["crons"]:
+        problem = cron_problem(job.get("spec"))
+        if problem:
+            module.fail_json(msg=f"Cron {job['name']}: {problem}.")
+        units.update(cron_units(job, params))
+    for worker in params["workers"]:
+        units.update(worker_unit(worker, params))
+    return units
+
+
+def sync_files(module, units):
+    unit_dir = module.params["unit_dir"]
+    written, removed = [], []
+    for name, content in sorted(units.items()):
+        path = os.path.join(unit_dir, name)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                if handle.read() == content:
+                    continue
+        except FileNotFoundError:
+            pass
+        written.append(name)
+        if not module.check_mode:
+            staging = f"{path}.magecloud-new"
+            with open(staging, "w", encoding="utf-8") as handle:
+                handle.write(content)
+            os.chmod(staging, 0o644)
+            os.rename(staging, path)
+    for path in sorted(glob.glob(os.path.join(unit_dir, "magecloud-cron-*")) + glob.glob(os.path.join(unit_dir, "magecloud-worker-*"))):
+        name = os.path.basename(path)
+        if name not in units and os.path.isfile(path):
+            removed.append(name)
+            if not module.check_mode:
+                systemctl(module, "disable", "--now", name, check=False)
+                os.unlink(path)
+    return written, removed
+
+
+def systemctl(module, *args, check=True):
+    rc, out, err = module.run_command(["systemctl", *args])
+    if check and rc != 0:
+        module.fail_json(msg=f"systemctl {' '.join(args)} failed: {(err or out).strip()}")
+    return rc, out.strip()
+
+
+def is_active(module, unit):
+    return systemctl(module, "is-active", unit, check=False)[1] == "active"
+
+
+def is_enabled(module, unit):
+    return systemctl(module, "is-enabled", unit, check=False)[1] == "enabled"
+
+
+def apply_states(module, units, files_changed):
+    """Enable and start, or stop and disable, each target; returns whether anything changed."""
+    params = module.params
+    changed = False
+    timers = [name for name in units if name.endswith(".timer")]
+    workers = [name for name in units if name.startswith("magecloud-worker-")]
+    plan = []
+    if params["cron_state"] == "started":
+        if not is_enabled(module, CRON_TARGET) or any(not is_enabled(module, timer) for timer in timers):
+            plan.append(("enable", CRON_TARGET, *timers))
+        if not is_active(module, CRON_TARGET) or any(not is_active(module, timer) for timer in timers) or files_changed:
+            plan.append(("restart", CRON_TARGET, *timers))
+    elif is_active(module, CRON_TARGET) or is_enabled(module, CRON_TARGET):
+        plan.append(("disable", "--now", CRON_TARGET, *timers))
+    if params["worker_state"] == "stopped":
+        if workers and (is_active(module, WORKER_TARGET) or any(is_active(module, worker) for worker in workers)):
+            plan.append(("stop", WORKER_TARGET, *workers))
+    elif workers:
+        if any(not is_enabled(module, worker) for worker in workers) or not is_enabled(module, WORKER_TARGET):
+            plan.append(("enable", WORKER_TARGET, *workers))
+        if params["worker_state"] == "restarted" or files_changed or any(not is_active(module, worker) for worker in workers):
+            plan.append(("restart", WORKER_TARGET, *workers))
+    for step in plan:
+        changed = True
+        if not module.check_mode:
+            systemctl(module, *step)
+    return changed
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "crons": {"type": "list", "elements": "dict", "default": []},
+            "workers": {"type": "list", "elements": "dict", "default": []},
+            "user": {"type": "str", "default": "magento"},
+            "app_dir": {"type": "path", "default": "/var/www/magento/current"},
+            "env_file": {"type": "path", "default": "/etc/magecloud-runtime.env"},
+            "pause_lock": {"type": "path", "default": "/var/www/magento/shared/.cron-pause.lock"},
+            "cron_state": {"type": "str", "choices": ["started", "stopped"], "default": "started"},
+            "worker_state": {"type": "str", "choices": ["started", "restarted", "stopped"], "default": "started"},
+            "unit_dir": {"type": "path", "default": "/etc/systemd/system"},
+        },
+        supports_check_mode=True,
+    )
+    units = wanted_units(module)
+    written, removed = sync_files(module, units)
+    if (written or removed) and not module.check_mode:
+        systemctl(module, "daemon-reload")
+    changed = apply_states(module, units, bool(written or removed)) or bool(written or removed)
+    module.exit_json(changed=changed, written=written, removed=removed)
+
+
+if __name__ == "__main__":
+    main()

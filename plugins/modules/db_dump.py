@@ -1,0 +1,430 @@
+#!/usr/bin/python
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: db_dump
+short_description: Dump Magento's databases consistently, or restore a dump, like ece-tools db-dump
+version_added: 0.1.0
+description:
+  - V(state=present) dumps each database of O(databases) found in env.php (C(main) is
+    C(db.connection.default), C(quote) is C(checkout), C(sales) is C(sales)), from the replica
+    connection when env.php has one and O(use_replica) is true.
+  - C(mysqldump --single-transaction --quick --no-autocommit) reads one consistent snapshot without
+    locking writers. Its output goes through an OS pipe straight to C(gzip) or C(zstd) (and C(sed)
+    when O(strip_definers) is true), so no Python touches the data.
+  - Each dump is C(dump-<db>-<UTC timestamp>.sql.<ext>) with a C(.sha256) file beside it, written under a
+    temporary name and renamed when complete; on any failure, or when the module is terminated, the
+    partial file is removed.
+  - An exclusive C(flock) on O(lock_file) lets one dump run at a time; a second one fails at once
+    naming the holder. While dumping, the module holds the cron pause lock O(cron_pause_lock)
+    exclusively, so cron jobs (which take it shared) skip their runs; the kernel releases it when the
+    module ends in any way, so crons never stay paused.
+  - Only the newest O(keep) dumps of each database are kept.
+  - V(state=restored) checks O(src) against its C(.sha256) file, that it decompresses completely and
+    that mysqldump finished writing it, before it touches O(target_database); then it loads it.
+author: magecloud.platform maintainers (@magecloud)
+options:
+  state:
+    description: V(present) writes dumps, V(restored) loads O(src) into O(target_database).
+    type: str
+    choices: [present, restored]
+    default: present
+  env_php:
+    description: The env.php whose connections are dumped or restored into.
+    type: path
+    default: /var/www/magento/shared/app/etc/env.php
+  databases:
+    description: Which of the connections to dump; the ones env.php does not define are skipped.
+    type: list
+    elements: str
+    choices: [main, quote, sales]
+    default: [main, quote, sales]
+  use_replica:
+    description: Read from C(db.slave_connection) when env.php defines it.
+    type: bool
+    default: true
+  dest_dir:
+    description: Where dumps are written.
+    type: path
+    default: /var/www/magento/shared/var/dumps
+  compression:
+    description: V(zstd) is faster at a similar size.
+    type: str
+    choices: [gzip, zstd]
+    default: gzip
+  strip_definers:
+    description: Remove C(DEFINER=) clauses so the dump loads as a user without SUPER.
+    type: bool
+    default: false
+  keep:
+    description: Dumps kept per database, the new one included.
+    type: int
+    default: 5
+  lock_file:
+    description: The lock only one dump holds at a time.
+    type: path
+    default: /var/www/magento/shared/var/dbdump.lock
+  cron_pause_lock:
+    description: Held exclusively while dumping; cron jobs installed by the deploy role take it shared.
+    type: path
+    default: /var/www/magento/shared/.cron-pause.lock
+  timeout:
+    description: Seconds a dump of one database may take.
+    type: int
+    default: 3600
+  src:
+    description: The dump to restore (V(state=restored)).
+    type: path
+  target_database:
+    description: The database to restore into (created when missing); default the main database of env.php.
+    type: str
+attributes:
+  check_mode:
+    support: partial
+    description: Reports the databases that would be dumped, or checks the dump without loading it.
+  diff_mode:
+    support: none
+    description: Dumps are new files.
+  platform:
+    support: full
+    platforms: posix
+    description: Needs C(mysqldump), C(mysql), C(php), C(gzip) or C(zstd), and C(sed) with O(strip_definers).
+"""
+
+EXAMPLES = r"""
+- name: Dump the databases with zstd
+  magecloud.platform.db_dump:
+    compression: zstd
+  register: dump
+
+- name: Restore the main database into a copy
+  magecloud.platform.db_dump:
+    state: restored
+    src: "{{ dump.dumps[0].file }}"
+    target_database: magento_copy
+"""
+
+RETURN = r"""
+dumps:
+  description: One entry per database dumped.
+  returned: when state is present
+  type: list
+  elements: dict
+  contains:
+    database:
+      description: C(main), C(quote) or C(sales).
+      type: str
+    file:
+      description: The dump.
+      type: str
+    sha256:
+      description: Checksum of the dump file.
+      type: str
+    bytes:
+      description: Size of the dump file.
+      type: int
+    seconds:
+      description: Wall time of the dump.
+      type: float
+removed:
+  description: Older dumps deleted by rotation.
+  returned: when state is present
+  type: list
+  elements: str
+database:
+  description: The database restored into.
+  returned: when state is restored
+  type: str
+"""
+
+import fcntl
+import glob
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+CONNECTIONS = {"main": "default", "quote": "checkout", "sales": "sales"}
+COMPRESSORS = {"gzip": (["gzip", "-c", "-6"], "gz"), "zstd": (["zstd", "-q", "-c", "-3", "-T0"], "zst")}
+DECOMPRESSORS = {".gz": ["gzip", "-dc"], ".zst": ["zstd", "-dcq"]}
+DUMP_OPTIONS = ["--single-transaction", "--quick", "--no-autocommit", "--routines", "--triggers", "--events",
+                "--hex-blob", "--no-tablespaces", "--max-allowed-packet=1G"]
+STRIP_DEFINERS = r"s/ DEFINER=`[^`]+`@`[^`]+`//g; s/DEFINER=`[^`]+`@`[^`]+` //g"
+COMPLETED_MARK = b"-- Dump completed"
+
+
+class DumpError(Exception):
+    pass
+
+
+class Terminated(Exception):
+    pass
+
+
+def on_terminate(signum, frame):
+    raise Terminated(f"terminated by signal {signum}")
+
+
+def read_env_php(module, path):
+    rc, out, err = module.run_command(["php", "-r", "echo json_encode(include $argv[1]);", path])
+    if rc != 0 or not out.strip().startswith("{"):
+        raise DumpError(f"Cannot read {path} with PHP: {(err or out).strip()[:300]}")
+    return json.loads(out)
+
+
+def connections(env, names, use_replica):
+    db = env.get("db") or {}
+    result = {}
+    for name in names:
+        key = CONNECTIONS[name]
+        connection = (db.get("connection") or {}).get(key)
+        if not connection:
+            continue
+        replica = (db.get("slave_connection") or {}).get(key)
+        result[name] = dict(replica if use_replica and replica else connection)
+    if "main" in names and "main" not in result:
+        raise DumpError("env.php has no db.connection.default; nothing to dump.")
+    return result
+
+
+def credentials_file(connection):
+    """mysqldump and mysql read the password from a 0600 file, never from argv."""
+    handle = tempfile.NamedTemporaryFile("w", prefix="magecloud-db-", suffix=".cnf", delete=False)  # pylint: disable=consider-using-with
+    host, unused_sep, port = str(connection.get("host", "localhost")).partition(":")
+    with handle:
+        os.chmod(handle.name, 0o600)
+        handle.write("[client]\n")
+        handle.write(f"host={host}\nuser={connection.get('username', '')}\npassword=\"{connection.get('password', '')}\"\n")
+        if port:
+            handle.write(f"port={port}\n")
+    return handle.name
+
+
+class Lock:
+    """An flock held by this process; the kernel gives it back however the process ends."""
+
+    def __init__(self, path, holder, shared_ok=False):
+        self.path = path
+        self.holder = holder
+        self.shared_ok = shared_ok
+        self.handle = None
+
+    def take(self, wait_seconds=0):
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        self.handle = open(self.path, "a+", encoding="utf-8")  # pylint: disable=consider-using-with
+        deadline = time.time() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.time() >= deadline:
+                    self.handle.seek(0)
+                    holder = self.handle.read().strip() or "a process that did not name itself (a running cron job?)"
+                    self.handle.close()
+                    raise DumpError(f"{self.path} is held by {holder}; wait for it to finish.") from None
+                time.sleep(0.5)
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(self.holder)
+        self.handle.flush()
+
+    def give_back(self):
+        if self.handle:
+            self.handle.seek(0)
+            self.handle.truncate()
+            self.handle.close()
+            self.handle = None
+
+
+def dump_one(module, name, connection, stamp):
+    params = module.params
+    compressor, extension = COMPRESSORS[params["compression"]]
+    final = os.path.join(params["dest_dir"], f"dump-{name}-{stamp}.sql.{extension}")
+    partial = os.path.join(params["dest_dir"], f".{os.path.basename(final)}.partial")
+    defaults = credentials_file(connection)
+    processes = []
+    started = time.time()
+    try:
+        with open(partial, "wb") as output:
+            dump = subprocess.Popen(["mysqldump", f"--defaults-extra-file={defaults}", *DUMP_OPTIONS, connection["dbname"]],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            processes.append(dump)
+            source = dump.stdout
+            if params["strip_definers"]:
+                sed = subprocess.Popen(["sed", "-E", STRIP_DEFINERS], stdin=source, stdout=subprocess.PIPE)
+                processes.append(sed)
+                source.close()
+                source = sed.stdout
+            compress = subprocess.Popen(compressor, stdin=source, stdout=output)
+            processes.append(compress)
+            source.close()
+            deadline = started + params["timeout"]
+            for process in reversed(processes):
+                process.wait(timeout=max(1, deadline - time.time()))
+            errors = dump.stderr.read().decode("utf-8", "replace").strip()
+            dump.stderr.close()
+        failed = [process.args[0] for process in processes if process.returncode != 0]
+        if failed:
+            raise DumpError(f"Dump of {name} ({connection['dbname']}) failed in {', '.join(failed)}: {errors[-1000:]}")
+        checksum = sha256_of(partial)
+        os.rename(partial, final)
+        with open(f"{final}.sha256", "w", encoding="utf-8") as handle:
+            handle.write(f"{checksum}  {os.path.basename(final)}\n")
+        return {"database": name, "file": final, "sha256": checksum, "bytes": os.path.getsize(final),
+                "seconds": round(time.time() - started, 3)}
+    except subprocess.TimeoutExpired as error:
+        raise DumpError(f"Dump of {name} took longer than {params['timeout']} s; stopped.") from error
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        os.unlink(defaults)
+        if os.path.exists(partial):
+            os.unlink(partial)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_complete(path, decompressor):
+    """Decompresses the whole file and looks for mysqldump's closing line: a truncated or foreign file fails."""
+    process = subprocess.Popen([*decompressor, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    tail = b""
+    for block in iter(lambda: process.stdout.read(1 << 20), b""):
+        tail = (tail + block)[-4096:]
+    process.stdout.close()
+    errors = process.stderr.read().decode("utf-8", "replace").strip()
+    process.stderr.close()
+    if process.wait() != 0:
+        raise DumpError(f"{path} does not decompress completely ({errors[-300:]}); it is truncated or not a dump.")
+    if COMPLETED_MARK not in tail:
+        raise DumpError(f"{path} decompresses but does not end with mysqldump's '{COMPLETED_MARK.decode()}' line; "
+                        f"it is truncated or not a mysqldump file.")
+
+
+def rotate(dest_dir, name, keep):
+    dumps = sorted(glob.glob(os.path.join(dest_dir, f"dump-{name}-*.sql.*")))
+    dumps = [path for path in dumps if not path.endswith(".sha256")]
+    removed = dumps[:-keep] if keep > 0 else []
+    for path in removed:
+        os.unlink(path)
+        if os.path.exists(f"{path}.sha256"):
+            os.unlink(f"{path}.sha256")
+    return removed
+
+
+def remove_leftovers(dest_dir):
+    for path in glob.glob(os.path.join(dest_dir, ".dump-*.partial")):
+        os.unlink(path)
+
+
+def dump(module, env, holder):
+    params = module.params
+    targets = connections(env, params["databases"], params["use_replica"])
+    if module.check_mode:
+        return {"changed": True, "dumps": [{"database": name} for name in targets], "removed": []}
+    os.makedirs(params["dest_dir"], mode=0o750, exist_ok=True)
+    dump_lock = Lock(params["lock_file"], holder)
+    dump_lock.take()
+    cron_pause = Lock(params["cron_pause_lock"], holder)
+    try:
+        cron_pause.take(wait_seconds=params["timeout"])
+        remove_leftovers(params["dest_dir"])
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        dumps = [dump_one(module, name, connection, stamp) for name, connection in targets.items()]
+        removed = [path for name in targets for path in rotate(params["dest_dir"], name, params["keep"])]
+        return {"changed": True, "dumps": dumps, "removed": removed}
+    finally:
+        cron_pause.give_back()
+        dump_lock.give_back()
+
+
+def restore(module, env):
+    params = module.params
+    src = params["src"]
+    if not src or not os.path.isfile(src):
+        raise DumpError(f"Dump {src} does not exist.")
+    extension = os.path.splitext(src)[1]
+    if extension not in DECOMPRESSORS:
+        raise DumpError(f"{src} is not a .sql.gz or .sql.zst dump.")
+    checksum_file = f"{src}.sha256"
+    if not os.path.isfile(checksum_file):
+        raise DumpError(f"{checksum_file} is missing; without it the dump cannot be verified.")
+    with open(checksum_file, encoding="utf-8") as handle:
+        expected = handle.read().split()[0]
+    actual = sha256_of(src)
+    if actual != expected:
+        raise DumpError(f"{src} does not match its checksum ({actual} != {expected}); it is damaged.")
+    check_complete(src, DECOMPRESSORS[extension])
+    connection = connections(env, ["main"], use_replica=False)["main"]
+    target = params["target_database"] or connection["dbname"]
+    if module.check_mode:
+        return {"changed": True, "database": target}
+    defaults = credentials_file(connection)
+    try:
+        run_sql(defaults, f"CREATE DATABASE IF NOT EXISTS `{target}`")
+        unpack = subprocess.Popen([*DECOMPRESSORS[extension], src], stdout=subprocess.PIPE)
+        load = subprocess.run(["mysql", f"--defaults-extra-file={defaults}", target], stdin=unpack.stdout,
+                              capture_output=True, check=False)
+        unpack.stdout.close()
+        if unpack.wait() != 0 or load.returncode != 0:
+            raise DumpError(f"Loading {src} into {target} failed: {load.stderr.decode('utf-8', 'replace')[-1000:]}")
+    finally:
+        os.unlink(defaults)
+    return {"changed": True, "database": target}
+
+
+def run_sql(defaults, statement):
+    result = subprocess.run(["mysql", f"--defaults-extra-file={defaults}", "-e", statement], capture_output=True, check=False)
+    if result.returncode != 0:
+        raise DumpError(f"{statement}: {result.stderr.decode('utf-8', 'replace').strip()}")
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "state": {"type": "str", "choices": ["present", "restored"], "default": "present"},
+            "env_php": {"type": "path", "default": "/var/www/magento/shared/app/etc/env.php"},
+            "databases": {"type": "list", "elements": "str", "choices": list(CONNECTIONS), "default": list(CONNECTIONS)},
+            "use_replica": {"type": "bool", "default": True},
+            "dest_dir": {"type": "path", "default": "/var/www/magento/shared/var/dumps"},
+            "compression": {"type": "str", "choices": list(COMPRESSORS), "default": "gzip"},
+            "strip_definers": {"type": "bool", "default": False},
+            "keep": {"type": "int", "default": 5},
+            "lock_file": {"type": "path", "default": "/var/www/magento/shared/var/dbdump.lock"},
+            "cron_pause_lock": {"type": "path", "default": "/var/www/magento/shared/.cron-pause.lock"},
+            "timeout": {"type": "int", "default": 3600},
+            "src": {"type": "path"},
+            "target_database": {"type": "str"},
+        },
+        required_if=[("state", "restored", ("src",))],
+        supports_check_mode=True,
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_terminate)
+    holder = f"db_dump pid {os.getpid()} on {os.uname().nodename} since {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}"
+    try:
+        env = read_env_php(module, module.params["env_php"])
+        result = dump(module, env, holder) if module.params["state"] == "present" else restore(module, env)
+    except (DumpError, Terminated, OSError) as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
