@@ -81,6 +81,11 @@ options:
   target_database:
     description: The database to restore into (created when missing); default the main database of env.php.
     type: str
+  admin_socket:
+    description:
+      - With V(state=restored), connect as root over this MariaDB unix socket instead of with env.php's
+        user, who may not create databases. Only works on the database host.
+    type: path
 attributes:
   check_mode:
     support: partial
@@ -201,8 +206,12 @@ def credentials_file(connection):
     host, unused_sep, port = str(connection.get("host", "localhost")).partition(":")
     with handle:
         os.chmod(handle.name, 0o600)
-        handle.write("[client]\n")
-        handle.write(f"host={host}\nuser={connection.get('username', '')}\npassword=\"{connection.get('password', '')}\"\n")
+        handle.write(f"[client]\nuser={connection.get('username', '')}\n")
+        if connection.get("socket"):
+            handle.write(f"socket={connection['socket']}\n")
+        else:
+            password = str(connection.get('password', '')).replace('\\', '\\\\')
+            handle.write(f"host={host}\npassword=\"{password}\"\n")
         if port:
             handle.write(f"port={port}\n")
     return handle.name
@@ -375,7 +384,7 @@ def restore(module, env):
     target = params["target_database"] or connection["dbname"]
     if module.check_mode:
         return {"changed": True, "database": target}
-    defaults = credentials_file(connection)
+    defaults = credentials_file({"socket": params["admin_socket"], "username": "root"} if params["admin_socket"] else connection)
     try:
         run_sql(defaults, f"CREATE DATABASE IF NOT EXISTS `{target}`")
         unpack = subprocess.Popen([*DECOMPRESSORS[extension], src], stdout=subprocess.PIPE)
@@ -411,6 +420,7 @@ def main():
             "timeout": {"type": "int", "default": 3600},
             "src": {"type": "path"},
             "target_database": {"type": "str"},
+            "admin_socket": {"type": "path"},
         },
         required_if=[("state", "restored", ("src",))],
         supports_check_mode=True,
