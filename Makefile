@@ -16,6 +16,8 @@ APT_CACHE := /var/cache/magecloud/apt
 DIST_DIR := /var/cache/magecloud/dist
 OPENSEARCH_VERSION := 2.19.1
 OPENSEARCH_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH_VERSION).zip
+ELASTICSEARCH_VERSION := 7.17.25
+ELASTICSEARCH_ZIP := $(DIST_DIR)/elasticsearch-$(ELASTICSEARCH_VERSION).zip
 
 .PHONY: help venv image host-prep dist demo demo-down test test-fast lint sanity unit importer molecule
 
@@ -49,7 +51,14 @@ $(OPENSEARCH_ZIP):
 	  -DoutputDirectory=$(DIST_DIR) || { echo "ERROR: could not fetch OpenSearch $(OPENSEARCH_VERSION) with Maven." >&2; \
 	  echo "FIX: check that Maven Central is reachable (mvn -v works), or put the zip at $@." >&2; exit 1; }
 
-dist: $(OPENSEARCH_ZIP)
+# Elasticsearch, the search role's second engine, for the elasticsearch scenario.
+$(ELASTICSEARCH_ZIP):
+	mkdir -p $(DIST_DIR)
+	mvn -q dependency:copy -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$(ELASTICSEARCH_VERSION):zip \
+	  -DoutputDirectory=$(DIST_DIR) || { echo "ERROR: could not fetch Elasticsearch $(ELASTICSEARCH_VERSION) with Maven." >&2; \
+	  echo "FIX: check that Maven Central is reachable (mvn -v works), or put the zip at $@." >&2; exit 1; }
+
+dist: $(OPENSEARCH_ZIP) $(ELASTICSEARCH_ZIP)
 
 # What only the machine that hosts the containers can do for them.
 host-prep: dist

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-SECRET_KEY = re.compile(r"pass(word)?|secret|token|(^|_)key$|crypt", re.IGNORECASE)
+SECRET_KEY = re.compile(r"passw(or)?d|^pass$|secret|token|(^|_)key$|crypt", re.IGNORECASE)
 MASK = "********"
 
 

@@ -46,6 +46,9 @@ options:
     description: The C(KEY=value) file with the runtime environment (C(MAGENTO_CLOUD_*)); systemd reads it as root.
     type: path
     default: /etc/magecloud-runtime.env
+  environment:
+    description: When given, O(env_file) is written with these variables, readable by root only.
+    type: dict
   pause_lock:
     description: Lock file cron jobs take shared; holding it exclusively pauses them.
     type: path
@@ -92,7 +95,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 written:
-  description: Unit files written or changed.
+  description: Unit files (and the environment file) written or changed.
   returned: always
   type: list
   elements: str
@@ -193,24 +196,32 @@ def wanted_units(module):
     return units
 
 
+def write_if_changed(module, path, content, mode):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == content:
+                return False
+    except FileNotFoundError:
+        pass
+    if not module.check_mode:
+        staging = f"{path}.magecloud-new"
+        with open(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.chmod(staging, mode)
+        os.rename(staging, path)
+    return True
+
+
 def sync_files(module, units):
     unit_dir = module.params["unit_dir"]
     written, removed = [], []
+    if module.params["environment"] is not None:
+        content = "".join(f"{name}={value}\n" for name, value in sorted(module.params["environment"].items()))
+        if write_if_changed(module, module.params["env_file"], content, 0o600):
+            written.append(module.params["env_file"])
     for name, content in sorted(units.items()):
-        path = os.path.join(unit_dir, name)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                if handle.read() == content:
-                    continue
-        except FileNotFoundError:
-            pass
-        written.append(name)
-        if not module.check_mode:
-            staging = f"{path}.magecloud-new"
-            with open(staging, "w", encoding="utf-8") as handle:
-                handle.write(content)
-            os.chmod(staging, 0o644)
-            os.rename(staging, path)
+        if write_if_changed(module, os.path.join(unit_dir, name), content, 0o644):
+            written.append(name)
     for path in sorted(glob.glob(os.path.join(unit_dir, "magecloud-cron-*")) + glob.glob(os.path.join(unit_dir, "magecloud-worker-*"))):
         name = os.path.basename(path)
         if name not in units and os.path.isfile(path):
@@ -273,6 +284,7 @@ def main():
             "user": {"type": "str", "default": "magento"},
             "app_dir": {"type": "path", "default": "/var/www/magento/current"},
             "env_file": {"type": "path", "default": "/etc/magecloud-runtime.env"},
+            "environment": {"type": "dict", "no_log": True},
             "pause_lock": {"type": "path", "default": "/var/www/magento/shared/.cron-pause.lock"},
             "cron_state": {"type": "str", "choices": ["started", "stopped"], "default": "started"},
             "worker_state": {"type": "str", "choices": ["started", "restarted", "stopped"], "default": "started"},

@@ -46,6 +46,13 @@ options:
   build_dir:
     description: The finished build directory packed by V(state=packed).
     type: path
+  missing_artifact:
+    description:
+      - With V(state=prepared), what to do when the release is not on the host and O(artifact) is not either.
+        V(report) returns RV(missing) instead of failing, so one task both finds and prepares an already built release.
+    type: str
+    choices: [fail, report]
+    default: fail
   mounts:
     description: Directories, relative to the release, that become links to the same path under C(shared/).
     type: list
@@ -180,6 +187,10 @@ artifact:
   description: The artifact written.
   returned: when state is packed
   type: str
+missing:
+  description: The release is not on the host and its artifact is not either (with O(missing_artifact=report)).
+  returned: when state is prepared
+  type: bool
 """
 
 import grp
@@ -269,11 +280,13 @@ def prepare(module, layout, release):
     params = module.params
     target = layout.path_of(release)
     if os.path.isdir(target):
-        return False
+        return False, False
     if not params["artifact"] or not os.path.isfile(params["artifact"]):
+        if params["missing_artifact"] == "report":
+            return False, True
         raise ReleaseError(f"Artifact {params['artifact']} for release {release} does not exist on this host.")
     if module.check_mode:
-        return True
+        return True, False
     os.makedirs(layout.releases, exist_ok=True)
     check_disk_space(layout, artifact_size(module, params["artifact"]), params["artifact"])
     for leftover in os.listdir(layout.releases):
@@ -298,7 +311,7 @@ def prepare(module, layout, release):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return True
+    return True, False
 
 
 def pack(module, layout, release):
@@ -420,6 +433,7 @@ def main():
             "artifact": {"type": "path"},
             "build_dir": {"type": "path"},
             "warm_up": {"type": "list", "elements": "str", "default": []},
+            "missing_artifact": {"type": "str", "choices": ["fail", "report"], "default": "fail"},
             "mounts": {"type": "list", "elements": "str", "default": []},
             "shared_files": {"type": "list", "elements": "str", "default": []},
             "writable_owner": {"type": "str", "default": "magento"},
@@ -443,7 +457,7 @@ def main():
         if state == "packed":
             changed, outcome["artifact"] = pack(module, layout, release)
         elif state == "prepared":
-            changed = prepare(module, layout, release)
+            changed, outcome["missing"] = prepare(module, layout, release)
         elif state == "current":
             changed, outcome = switch(module, layout, release)
         current = layout.current_release()

@@ -208,4 +208,7 @@ def test_zero_downtime_under_load(host, tmp_path):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     data = json.loads(figures.read_text())
     assert data["zero_downtime"]["responses"] > 1000
-    shutil.copy(figures, pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", tmp_path)) / figures.name)
+    kept = pathlib.Path(os.environ.get("MAGECLOUD_BENCH_DIR", "/tmp/magecloud-bench"))
+    kept.mkdir(parents=True, exist_ok=True)
+    shutil.copy(figures, kept / figures.name)
+    (kept / "deploy-under-load.txt").write_text(result.stdout)
