@@ -14,7 +14,7 @@ description:
     connection when env.php has one and O(use_replica) is true.
   - C(mysqldump --single-transaction --quick --no-autocommit) reads one consistent snapshot without
     locking writers. Its output goes through an OS pipe straight to C(gzip) or C(zstd) (and C(sed)
-    when O(strip_definers) is true), so no Python touches the data.
+    when O(strip_definers) is true) in a C(bash -o pipefail) pipeline, so no Python touches the data.
   - Each dump is C(dump-<db>-<UTC timestamp>.sql.<ext>) with a C(.sha256) file beside it, written under a
     temporary name and renamed when complete; on any failure, or when the module is terminated, the
     partial file is removed.
@@ -90,6 +90,7 @@ attributes:
   check_mode:
     support: partial
     description: Reports the databases that would be dumped, or checks the dump without loading it.
+    details: With V(state=present) no dump is taken, so RV(dumps) lists the databases only.
   diff_mode:
     support: none
     description: Dumps are new files.
@@ -150,8 +151,8 @@ import glob
 import hashlib
 import json
 import os
+import shlex
 import signal
-import subprocess
 import tempfile
 import time
 
@@ -175,6 +176,8 @@ class Terminated(Exception):
 
 
 def on_terminate(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)
+    kill_children()
     raise Terminated(f"terminated by signal {signum}")
 
 
@@ -254,49 +257,59 @@ class Lock:
             self.handle = None
 
 
+def pipeline(*stages, output=None):
+    """argv for bash running the stages as one pipeline that fails when any stage fails."""
+    script = " | ".join(" ".join(shlex.quote(part) for part in stage) for stage in stages)
+    if output:
+        script += f" > {shlex.quote(output)}"
+    return ["bash", "-o", "pipefail", "-c", script]
+
+
+def kill_children(pid=None):
+    """Terminates the processes this module started (the dump pipeline), deepest first."""
+    pid = pid or os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid:
+            kill_children(int(entry))
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def dump_one(module, name, connection, stamp):
     params = module.params
     compressor, extension = COMPRESSORS[params["compression"]]
     final = os.path.join(params["dest_dir"], f"dump-{name}-{stamp}.sql.{extension}")
     partial = os.path.join(params["dest_dir"], f".{os.path.basename(final)}.partial")
     defaults = credentials_file(connection)
-    processes = []
     started = time.time()
+    stages = [["timeout", "--kill-after=30", str(params["timeout"]), "mysqldump", f"--defaults-extra-file={defaults}",
+               *DUMP_OPTIONS, connection["dbname"]]]
+    if params["strip_definers"]:
+        stages.append(["sed", "-E", STRIP_DEFINERS])
+    stages.append(compressor)
     try:
-        with open(partial, "wb") as output:
-            dump = subprocess.Popen(["mysqldump", f"--defaults-extra-file={defaults}", *DUMP_OPTIONS, connection["dbname"]],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            processes.append(dump)
-            source = dump.stdout
-            if params["strip_definers"]:
-                sed = subprocess.Popen(["sed", "-E", STRIP_DEFINERS], stdin=source, stdout=subprocess.PIPE)
-                processes.append(sed)
-                source.close()
-                source = sed.stdout
-            compress = subprocess.Popen(compressor, stdin=source, stdout=output)
-            processes.append(compress)
-            source.close()
-            deadline = started + params["timeout"]
-            for process in reversed(processes):
-                process.wait(timeout=max(1, deadline - time.time()))
-            errors = dump.stderr.read().decode("utf-8", "replace").strip()
-            dump.stderr.close()
-        failed = [process.args[0] for process in processes if process.returncode != 0]
-        if failed:
-            raise DumpError(f"Dump of {name} ({connection['dbname']}) failed in {', '.join(failed)}: {errors[-1000:]}")
+        rc, unused_out, err = module.run_command(pipeline(*stages, output=partial))
+        if rc == 124:
+            raise DumpError(f"Dump of {name} took longer than {params['timeout']} s; stopped.")
+        if rc != 0:
+            raise DumpError(f"Dump of {name} ({connection['dbname']}) failed: {err.strip()[-1000:]}")
         checksum = sha256_of(partial)
         os.rename(partial, final)
         with open(f"{final}.sha256", "w", encoding="utf-8") as handle:
             handle.write(f"{checksum}  {os.path.basename(final)}\n")
         return {"database": name, "file": final, "sha256": checksum, "bytes": os.path.getsize(final),
                 "seconds": round(time.time() - started, 3)}
-    except subprocess.TimeoutExpired as error:
-        raise DumpError(f"Dump of {name} took longer than {params['timeout']} s; stopped.") from error
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        kill_children()
         os.unlink(defaults)
         if os.path.exists(partial):
             os.unlink(partial)
@@ -310,18 +323,12 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def check_complete(path, decompressor):
+def check_complete(module, path, decompressor):
     """Decompresses the whole file and looks for mysqldump's closing line: a truncated or foreign file fails."""
-    process = subprocess.Popen([*decompressor, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    tail = b""
-    for block in iter(lambda: process.stdout.read(1 << 20), b""):
-        tail = (tail + block)[-4096:]
-    process.stdout.close()
-    errors = process.stderr.read().decode("utf-8", "replace").strip()
-    process.stderr.close()
-    if process.wait() != 0:
-        raise DumpError(f"{path} does not decompress completely ({errors[-300:]}); it is truncated or not a dump.")
-    if COMPLETED_MARK not in tail:
+    rc, out, err = module.run_command(pipeline([*decompressor, path], ["tail", "-c", "4096"]))
+    if rc != 0:
+        raise DumpError(f"{path} does not decompress completely ({err.strip()[-300:]}); it is truncated or not a dump.")
+    if COMPLETED_MARK.decode() not in out:
         raise DumpError(f"{path} decompresses but does not end with mysqldump's '{COMPLETED_MARK.decode()}' line; "
                         f"it is truncated or not a mysqldump file.")
 
@@ -379,29 +386,27 @@ def restore(module, env):
     actual = sha256_of(src)
     if actual != expected:
         raise DumpError(f"{src} does not match its checksum ({actual} != {expected}); it is damaged.")
-    check_complete(src, DECOMPRESSORS[extension])
+    check_complete(module, src, DECOMPRESSORS[extension])
     connection = connections(env, ["main"], use_replica=False)["main"]
     target = params["target_database"] or connection["dbname"]
     if module.check_mode:
         return {"changed": True, "database": target}
     defaults = credentials_file({"socket": params["admin_socket"], "username": "root"} if params["admin_socket"] else connection)
     try:
-        run_sql(defaults, f"CREATE DATABASE IF NOT EXISTS `{target}`")
-        unpack = subprocess.Popen([*DECOMPRESSORS[extension], src], stdout=subprocess.PIPE)
-        load = subprocess.run(["mysql", f"--defaults-extra-file={defaults}", target], stdin=unpack.stdout,
-                              capture_output=True, check=False)
-        unpack.stdout.close()
-        if unpack.wait() != 0 or load.returncode != 0:
-            raise DumpError(f"Loading {src} into {target} failed: {load.stderr.decode('utf-8', 'replace')[-1000:]}")
+        run_sql(module, defaults, f"CREATE DATABASE IF NOT EXISTS `{target}`")
+        rc, unused_out, err = module.run_command(pipeline([*DECOMPRESSORS[extension], src],
+                                                          ["mysql", f"--defaults-extra-file={defaults}", target]))
+        if rc != 0:
+            raise DumpError(f"Loading {src} into {target} failed: {err.strip()[-1000:]}")
     finally:
         os.unlink(defaults)
     return {"changed": True, "database": target}
 
 
-def run_sql(defaults, statement):
-    result = subprocess.run(["mysql", f"--defaults-extra-file={defaults}", "-e", statement], capture_output=True, check=False)
-    if result.returncode != 0:
-        raise DumpError(f"{statement}: {result.stderr.decode('utf-8', 'replace').strip()}")
+def run_sql(module, defaults, statement):
+    rc, unused_out, err = module.run_command(["mysql", f"--defaults-extra-file={defaults}", "-e", statement])
+    if rc != 0:
+        raise DumpError(f"{statement}: {err.strip()}")
 
 
 def main():

@@ -115,8 +115,8 @@ def test_killed_dump_leaves_no_partial_file_and_crons_running(seeded):
     subprocess.run(["ansible", "-i", INVENTORY, HOST_NAME, "-B", "300", "-P", "0", "-m", "magecloud.platform.db_dump",
                     "-a", "compression=gzip"], capture_output=True, check=True, timeout=60)
     assert wait_for(lambda: host.run("pgrep -x mysqldump").rc == 0, 30, 0.05), "the dump never started"
-    ok(host, "pkill -TERM -f AnsiballZ_db_dump")
-    assert wait_for(lambda: host.run("pgrep -f AnsiballZ_db_dump").rc != 0 and host.run("pgrep -x mysqldump").rc != 0, 20)
+    ok(host, "pkill -TERM -f '[A]nsiballZ_db_dump'")
+    assert wait_for(lambda: host.run("pgrep -f '[A]nsiballZ_db_dump'").rc != 0 and host.run("pgrep -x mysqldump").rc != 0, 20)
     assert ok(host, f"ls -A {DUMPS}").count("partial") == 0
     assert crons_free(host)
     assert ok(host, "systemctl is-active magecloud-cron.target") == "active"
