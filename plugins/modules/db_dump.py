@@ -159,7 +159,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 CONNECTIONS = {"main": "default", "quote": "checkout", "sales": "sales"}
-COMPRESSORS = {"gzip": (["gzip", "-c", "-6"], "gz"), "zstd": (["zstd", "-q", "-c", "-3", "-T0"], "zst")}
+COMPRESSORS = {"gzip": (["gzip", "-c", "-6"], "gz"), "zstd": (["zstd", "-q", "-c", "-1", "-T0"], "zst")}
 DECOMPRESSORS = {".gz": ["gzip", "-dc"], ".zst": ["zstd", "-dcq"]}
 DUMP_OPTIONS = ["--single-transaction", "--quick", "--no-autocommit", "--routines", "--triggers", "--events",
                 "--hex-blob", "--no-tablespaces", "--max-allowed-packet=1G"]
@@ -329,7 +329,7 @@ def check_complete(module, path, decompressor):
     if rc != 0:
         raise DumpError(f"{path} does not decompress completely ({err.strip()[-300:]}); it is truncated or not a dump.")
     if COMPLETED_MARK.decode() not in out:
-        raise DumpError(f"{path} decompresses but does not end with mysqldump's '{COMPLETED_MARK.decode()}' line; "
+        raise DumpError(f"{path} decompresses but does not end with mysqldump's closing line ('{COMPLETED_MARK.decode()} on ...'); "
                         f"it is truncated or not a mysqldump file.")
 
 

@@ -17,6 +17,9 @@ PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path
 INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
 SAMPLE_REPO = pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "sample-app"
 
+# One JSON result per task, no colours and no line wrapping, so messages can be matched whole.
+PLAIN_OUTPUT = dict(os.environ, ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1")
+
 pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
 
 
@@ -27,7 +30,7 @@ def ok(host, command):
 
 
 def playbook(name, *extra):
-    result = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(PROJECT / "playbooks" / name), *extra],
+    result = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(PROJECT / "playbooks" / name), *extra], env=PLAIN_OUTPUT,
                             capture_output=True, text=True, timeout=600, check=False)
     return result.returncode, result.stdout + result.stderr
 
@@ -193,9 +196,9 @@ def test_patch_status_reports_the_applied_hotfix(host):
     release = f"{APP_ROOT}/current"
     result = subprocess.run(["ansible", "-i", INVENTORY, HOST_NAME, "-m", "magecloud.platform.patch", "-a",
                              f"path={release}/ patch_dirs={release}/m2-hotfixes state=status", "-o"],
-                            capture_output=True, text=True, timeout=120, check=False, env=dict(os.environ, ANSIBLE_NOCOLOR="1"))
+                            capture_output=True, text=True, timeout=120, check=False, env=PLAIN_OUTPUT)
     assert result.returncode == 0, result.stdout + result.stderr
-    table = json.loads(result.stdout.split("=>", 1)[1])["patches"]
+    table = json.JSONDecoder().raw_decode(result.stdout.split("=>", 1)[1].strip())[0]["patches"]
     assert [(row["id"], row["status"]) for row in table] == [("SAMPLE-1_greeting", "applied")]
 
 
