@@ -102,7 +102,8 @@ def test_dump_under_write_load_restores_to_a_consistent_snapshot(seeded):
 
 def test_second_dump_fails_fast_naming_the_holder(host):
     ok(host, f"mkdir -p {APP_ROOT}/shared/var && echo 'nightly backup job on shop-1' > {APP_ROOT}/shared/var/dbdump.lock")
-    ok(host, f"setsid nohup flock {APP_ROOT}/shared/var/dbdump.lock sleep 30 >/dev/null 2>&1 < /dev/null &")
+    # --close: only flock itself holds the lock (not its sleep), so killing flock gives it back at once
+    ok(host, f"setsid nohup flock --close {APP_ROOT}/shared/var/dbdump.lock sleep 30 >/dev/null 2>&1 < /dev/null &")
     time.sleep(0.5)
     try:
         started = time.time()
@@ -110,7 +111,7 @@ def test_second_dump_fails_fast_naming_the_holder(host):
         assert rc != 0 and "held by nightly backup job on shop-1" in output, output[-3000:]
         assert time.time() - started < 20
     finally:
-        host.run("pkill -f 'flock /var/www/magento/shared/var/dbdump.lock'")
+        host.run("pkill -f '[f]lock --close /var/www/magento/shared/var/dbdump.lock'")
 
 
 def test_killed_dump_leaves_no_partial_file_and_crons_running(seeded):
