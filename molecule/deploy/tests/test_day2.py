@@ -1,43 +1,28 @@
 """Day-2 operations on the deployed sample app: dumps under write load and restores, crons as timers,
 workers, cron actions, the environment the app sees, patch status."""
 
-import os
 import pathlib
 import subprocess
+import sys
 import time
 
 import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
+from molecule_support import INVENTORY, PROJECT, clone_sample_repo, commit, deploy, ok, playbook  # noqa: E402
 
 APP_ROOT = "/var/www/magento"
 DUMPS = f"{APP_ROOT}/shared/var/dumps"
 PAUSE_LOCK = f"{APP_ROOT}/shared/.cron-pause.lock"
 HOST_NAME = "magecloud-molecule-aio"
 DB_PASSWORD = "molecule-db-password"
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).resolve().parents[3]))
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
-SAMPLE_REPO = pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "sample-app"
 SEED_ROWS = 300000
-
-# One JSON result per task, no colours and no line wrapping, so messages can be matched whole.
-PLAIN_OUTPUT = dict(os.environ, ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1")
 
 pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
 
 
-def ok(host, command):
-    result = host.run(command)
-    assert result.rc == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-    return result.stdout.strip()
-
-
 def sql(host, statement, database="magento"):
     return ok(host, f"mysql -u root -N {database} -e \"{statement}\"")
-
-
-def playbook(name, *extra):
-    result = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(PROJECT / "playbooks" / name), *extra], env=PLAIN_OUTPUT,
-                            capture_output=True, text=True, timeout=900, check=False)
-    return result.returncode, result.stdout + result.stderr
 
 
 def newest_dump(host):
@@ -169,13 +154,11 @@ def test_disabled_crons_stop_and_enabled_ones_resume(host):
 
 
 def test_a_deploy_failing_in_its_hook_leaves_crons_and_workers_running(host, tmp_path):
-    repo = tmp_path / "sample-app"
-    subprocess.run(["git", "clone", "-q", str(SAMPLE_REPO), str(repo)], check=True)
+    repo = clone_sample_repo(tmp_path)
     app_yaml = repo / ".magento.app.yaml"
     app_yaml.write_text(app_yaml.read_text().replace("hooks:\n", "hooks:\n    deploy: |\n        echo migrating\n        exit 3\n", 1))
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "failing deploy hook"],
-                   check=True)
-    rc, output = playbook("deploy.yml", "-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main")
+    commit(repo, "failing deploy hook")
+    rc, output = deploy(repo)
     assert rc != 0 and "The deploy hook failed with exit code 3" in output and "migrating" in output, output[-3000:]
     assert crons_free(host)
     assert ok(host, "systemctl is-active magecloud-cron.target magecloud-cron-cronrun.timer magecloud-worker-queue.service").split() == [

@@ -11,32 +11,14 @@ import sys
 
 import pytest
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
+from molecule_support import (INVENTORY, PLAIN_OUTPUT, PROJECT, SAMPLE_REPO, clone_sample_repo, commit, deploy,  # noqa: E402
+                              ok, playbook)
+
 APP_ROOT = "/var/www/magento"
 HOST_NAME = "magecloud-molecule-aio"
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).resolve().parents[3]))
-INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE")
-SAMPLE_REPO = pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "sample-app"
-
-# One JSON result per task, no colours and no line wrapping, so messages can be matched whole.
-PLAIN_OUTPUT = dict(os.environ, ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1")
 
 pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
-
-
-def ok(host, command):
-    result = host.run(command)
-    assert result.rc == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-def playbook(name, *extra):
-    result = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(PROJECT / "playbooks" / name), *extra], env=PLAIN_OUTPUT,
-                            capture_output=True, text=True, timeout=600, check=False)
-    return result.returncode, result.stdout + result.stderr
-
-
-def deploy(repo, *extra):
-    return playbook("deploy.yml", "-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main", *extra)
 
 
 def current(host):
@@ -54,15 +36,7 @@ def releases(host):
 @pytest.fixture()
 def repo(tmp_path):
     """A clone of the deployed sample repository to commit broken changes to."""
-    clone = tmp_path / "sample-app"
-    subprocess.run(["git", "clone", "-q", str(SAMPLE_REPO), str(clone)], check=True)
-    return clone
-
-
-def commit(repo, message):
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", message],
-                   check=True)
+    return clone_sample_repo(tmp_path)
 
 
 def assert_nothing_changed(host, before_current, before_releases):
