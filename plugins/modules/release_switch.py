@@ -107,6 +107,16 @@ options:
     type: list
     elements: str
     default: []
+  backup_files:
+    description:
+      - Files of the release (paths relative to it, links followed, such as C(app/etc/env.php)) copied to
+        O(backup_dir) as C(<name>.<release>), root-only, right after a successful switch. Missing files are skipped.
+    type: list
+    elements: str
+    default: []
+  backup_dir:
+    description: Where O(backup_files) are copied; default C(<app_root>/shared/app/etc/backups).
+    type: path
   keep:
     description: Releases kept after a switch, the current one included.
     type: int
@@ -173,6 +183,11 @@ warmed_up:
   description: Per warm-up path, the HTTP status (0 when there was no response).
   returned: when state is current
   type: dict
+backups:
+  description: The copies of O(backup_files) made after the switch.
+  returned: when state is current
+  type: list
+  elements: str
 pruned:
   description: Release ids deleted after the switch.
   returned: when state is current
@@ -373,6 +388,24 @@ def describe(check):
     return f"{check['url']} answered {check['status'] or 'nothing'} after {check['attempt']} attempt(s): {check['body'][-600:]}"
 
 
+def back_up(layout, release, files, backup_dir):
+    copies = []
+    for relative in files:
+        source = os.path.join(layout.path_of(release), relative)
+        if not os.path.isfile(source):
+            continue
+        os.makedirs(backup_dir, mode=0o700, exist_ok=True)
+        target = os.path.join(backup_dir, f"{os.path.basename(relative)}.{release}")
+        partial = f"{target}.partial"
+        with open(partial, "wb") as copy:
+            os.fchmod(copy.fileno(), 0o600)
+            with open(source, "rb") as original:
+                shutil.copyfileobj(original, copy)
+        os.rename(partial, target)
+        copies.append(target)
+    return copies
+
+
 def switch(module, layout, release):
     params = module.params
     previous = layout.current_release()
@@ -405,6 +438,8 @@ def switch(module, layout, release):
                              f"{previous or 'nothing (there was no earlier release)'}. {describe(after)}",
                          rolled_back=bool(previous), **outcome)
     layout.record_switch(release, previous, outcome["switched_at"])
+    outcome["backups"] = back_up(layout, release, params["backup_files"],
+                                 params["backup_dir"] or os.path.join(layout.shared, "app", "etc", "backups"))
     live = urllib.parse.urlsplit(params["health_check"]["live_url"])
     outcome["warmed_up"] = {path: check.probe(urllib.parse.urlunsplit((live.scheme, live.netloc, path, "", "")),
                                               preview=False, attempts=1)["status"]
@@ -438,6 +473,8 @@ def main():
             "shared_files": {"type": "list", "elements": "str", "default": []},
             "writable_owner": {"type": "str", "default": "magento"},
             "health_check": {"type": "dict", "default": {}, "options": health_options},
+            "backup_files": {"type": "list", "elements": "str", "default": []},
+            "backup_dir": {"type": "path"},
             "keep": {"type": "int", "default": 5},
             "prune_grace": {"type": "int", "default": 900},
         },

@@ -111,6 +111,18 @@ def test_switch_checks_health_and_records_history(tmp_path, app_root):
     assert back["current"] == "r1"
 
 
+def test_a_switch_backs_up_the_named_files_through_the_release_links(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1", {"pub/index.php": "", "app/etc/config.php": "<?php return ['modules' => []];"})
+    (app_root / "shared" / "app" / "etc").mkdir(parents=True, exist_ok=True)
+    (app_root / "shared" / "app" / "etc" / "env.php").write_text("<?php return ['db' => 'secret'];")
+    result = switch(tmp_path, app_root, "r1", backup_files=["app/etc/env.php", "app/etc/config.php", "app/etc/absent.php"])
+    backups = app_root / "shared" / "app" / "etc" / "backups"
+    assert sorted(result["backups"]) == [str(backups / "config.php.r1"), str(backups / "env.php.r1")], result
+    assert (backups / "env.php.r1").read_text() == "<?php return ['db' => 'secret'];"
+    assert (backups / "env.php.r1").stat().st_mode & 0o777 == 0o600
+    assert not switch(tmp_path, app_root, "r1", backup_files=["app/etc/env.php"]).get("backups")
+
+
 def test_unhealthy_release_is_never_switched_to(tmp_path, app_root):
     prepare(tmp_path, app_root, "r1")
     switch(tmp_path, app_root, "r1")
