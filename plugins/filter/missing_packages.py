@@ -13,7 +13,7 @@ def missing_packages(names, facts):
         return list(names)
     missing = []
     for requested in names:
-        name, _, version = str(requested).partition("=")
+        name, unused_separator, version = str(requested).partition("=")
         versions = [entry.get("version") for entry in installed.get(name, [])]
         if not versions or (version and version not in versions):
             missing.append(requested)

@@ -16,7 +16,8 @@ def _batch_size(size, host_count):
     except ValueError:
         number = 0
     if number < 1:
-        raise AnsibleFilterError(f"deploy_serial: {size!r} is not a batch size; use a number of hosts (1 or more), a percentage such as '50%', or a list of them.")
+        raise AnsibleFilterError(f"deploy_serial: {size!r} is not a batch size; "
+                                 "use a number of hosts (1 or more), a percentage such as '50%', or a list of them.")
     return number
 
 

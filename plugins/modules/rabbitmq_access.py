@@ -37,12 +37,14 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Reads the broker and returns the actions it would take.
   diff_mode:
     support: none
+    description: RV(actions) lists what changed.
   platform:
+    support: full
     platforms: posix
-notes:
-  - Runs on the broker's host as root, like C(rabbitmqctl).
+    description: Runs on the broker's host as root, like C(rabbitmqctl).
 """
 
 EXAMPLES = r"""

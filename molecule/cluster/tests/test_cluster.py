@@ -124,7 +124,7 @@ def test_varnish_balances_both_web_hosts_and_leaves_out_a_sick_one(web1):
     try:
         assert wait_for(lambda: "sick" in ok(web1, "varnishadm backend.list").lower(), 60), ok(web1, "varnishadm backend.list")
         statuses = [ok(web1, "curl -s -o /dev/null -w '%{http_code}' -H 'Host: localhost' http://127.0.0.1/health_check.php")
-                    for _ in range(10)]
+                    for unused_attempt in range(10)]
         assert statuses == ["200"] * 10, f"with nginx stopped on {WEB1}, Varnish answered {statuses}"
     finally:
         ok(web1, "systemctl start nginx")
@@ -153,7 +153,7 @@ def test_a_web_host_lost_during_a_batched_switch_switches_the_others_back(web1, 
         assert wait_for(lambda: web1.run(f"test -e {HOOK_WAITING}").rc == 0, 300), "the deploy hook never started"
         docker("stop", WEB2)
         ok(web1, f"rm -f {HOOK_HOLD}")
-        output, _ = run.communicate(timeout=600)
+        output = run.communicate(timeout=600)[0]
     finally:
         run.kill()
         bring_back(WEB2)
