@@ -176,6 +176,35 @@ def test_patch_status_reports_the_applied_hotfix(host):
     assert [(row["id"], row["status"]) for row in table] == [("SAMPLE-1_greeting", "applied")]
 
 
+def test_blue_green_off_upgrades_under_maintenance_and_ends_it(host, repo):
+    schema = repo / "app" / "code" / "Sample" / "etc" / "schema_version.php"
+    version = int(re.search(r"return (\d+);", schema.read_text()).group(1)) + 1
+    schema.write_text(f"<?php\nreturn {version};\n")
+    commit(repo, "a schema change deployed with blue/green off")
+    rc, output = deploy(repo, "-e", "deploy_blue_green=false")
+    assert rc == 0, output[-3000:]
+    ran = re.search(r'"ran": \[([^\]]*)\]', output[output.index("Apply schema and configuration changes"):]).group(1)
+    steps = [step for step in ("maintenance:enable", "setup:upgrade", "maintenance:disable") if step in ran]
+    assert steps == ["maintenance:enable", "setup:upgrade", "maintenance:disable"] and ran.index("maintenance:enable") < ran.index(
+        "setup:upgrade") < ran.index("maintenance:disable"), ran
+    assert host.run(f"test -e {APP_ROOT}/shared/var/.maintenance.flag").rc != 0, "maintenance mode was left on"
+    assert "up to date" in ok(host, f"cd {APP_ROOT}/current && runuser -u magento -- php bin/magento setup:db:status")
+    rc, output = deploy(repo)
+    assert rc == 0, output[-3000:]
+
+
+def test_a_repository_url_is_cloned_and_built_on_the_build_host(host, repo):
+    before = current(host)
+    (repo / "README.md").write_text("deployed from a URL\n")
+    commit(repo, "a change fetched by URL")
+    subprocess.run(["docker", "cp", str(repo), f"{HOST_NAME}:/srv/sample-upload"], check=True)
+    ok(host, "rm -rf /srv/sample.git && git clone -q --bare /srv/sample-upload /srv/sample.git && rm -rf /srv/sample-upload")
+    rc, output = playbook("deploy.yml", "-e", "magecloud_git_repo=file:///srv/sample.git", "-e", "magecloud_git_ref=main")
+    assert rc == 0, output[-3000:]
+    assert current(host) != before and ok(host, f"cat {APP_ROOT}/current/README.md") == "deployed from a URL"
+    assert ok(host, f"git -C {APP_ROOT}/build/checkout log -1 --format=%s") == "a change fetched by URL"
+
+
 def test_zero_downtime_under_load(host, tmp_path):
     figures = tmp_path / "deploy-under-load.json"
     result = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "deploy_under_load.py"), "--inventory", INVENTORY,
