@@ -181,7 +181,7 @@ def test_blue_green_off_upgrades_under_maintenance_and_ends_it(host, repo):
     version = int(re.search(r"return (\d+);", schema.read_text()).group(1)) + 1
     schema.write_text(f"<?php\nreturn {version};\n")
     commit(repo, "a schema change deployed with blue/green off")
-    rc, output = deploy(repo, "-e", "deploy_blue_green=false")
+    rc, output = deploy(repo, "-e", "deploy_blue_green=false", "-v")
     assert rc == 0, output[-3000:]
     ran = re.search(r'"ran": \[([^\]]*)\]', output[output.index("Apply schema and configuration changes"):]).group(1)
     steps = [step for step in ("maintenance:enable", "setup:upgrade", "maintenance:disable") if step in ran]
