@@ -4,34 +4,25 @@
 
 from __future__ import annotations
 
-import base64
-
 from ansible.errors import AnsibleFilterError
 
 
-def _live_value(result):
-    text = base64.b64decode(result["content"]).decode().strip()
-    return " ".join(text.split())
-
-
 def _satisfied(key, live, wanted, minimum_keys):
-    wanted = str(wanted)
     if key in minimum_keys and live.isdigit() and wanted.isdigit():
         return int(live) >= int(wanted)
-    return live == " ".join(wanted.split())
+    return live == wanted
 
 
-def sysctl_pending(slurp_results, minimum_keys=()):
-    """Map each unsatisfied key to its live and wanted value, from a looped slurp of /proc/sys."""
+def sysctl_pending(live_lines, wanted, minimum_keys=()):
+    """Map each unsatisfied key to its live and wanted value; live_lines are the keys' /proc/sys lines in order."""
+    if len(live_lines) != len(wanted):
+        raise AnsibleFilterError(f"sysctl_pending got {len(live_lines)} live values for {len(wanted)} settings "
+                                 f"({', '.join(wanted)}): one line of /proc/sys per setting, in order, is expected")
     pending = {}
-    for result in slurp_results:
-        try:
-            key, wanted = result["item"]["key"], result["item"]["value"]
-            live = _live_value(result)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise AnsibleFilterError(f"sysctl_pending expects the results of a slurp loop over a dict: {exc}") from exc
-        if not _satisfied(key, live, wanted, minimum_keys):
-            pending[key] = {"live": live, "wanted": str(wanted)}
+    for line, (key, value) in zip(live_lines, wanted.items()):
+        live, value = " ".join(str(line).split()), " ".join(str(value).split())
+        if not _satisfied(key, live, value, minimum_keys):
+            pending[key] = {"live": live, "wanted": value}
     return pending
 
 
