@@ -64,3 +64,19 @@ def test_internal_variables_carry_the_double_underscore_prefix(role):
     for vars_file in (role / "vars").glob("*.yml"):
         for name in load(vars_file):
             assert name.startswith(f"__{role.name}_"), f"{vars_file.name}: {name}"
+
+
+def site_layer_roles():
+    plays = load(ROOT / "playbooks" / "site.yml")
+    return sorted({role for roles in plays[0]["vars"]["site_group_layers"].values() for role in roles})
+
+
+def test_every_layer_of_site_yml_names_its_packages_for_common():
+    for name in site_layer_roles():
+        tasks = load(ROOT / "roles" / name / "tasks" / "packages.yml")
+        assert any(f"__{name}_layer_packages" in task.get("ansible.builtin.set_fact", {}) for task in tasks), name
+
+
+def test_common_accepts_exactly_the_layers_of_site_yml():
+    choices = options_of(ROOT / "roles" / "common")["common_layer_roles"]["choices"]
+    assert sorted(choices) == site_layer_roles()

@@ -50,8 +50,32 @@ def test_opensearch_map_count_is_reached(host):
 def test_app_user_limits_apply_to_a_login_shell(host):
     # nofile is written but cannot take effect here: this machine's container runtime caps the hard
     # limit below 65536 (see roles/common/README.md); nproc shows that pam_limits reads the file.
-    limits = host.file("/etc/security/limits.d/60-magecloud.conf").content_string.split("\n")
-    assert "magento\t-\tnofile\t65536" in limits
+    limits = [line.split() for line in host.file("/etc/security/limits.d/60-magecloud.conf").content_string.split("\n")]
+    assert ["magento", "-", "nofile", "65536"] in limits
     nproc = host.run(f"su - {APP_USER} -c 'ulimit -u'")
     assert nproc.rc == 0, nproc.stderr
     assert nproc.stdout.strip() == "8192"
+
+
+# The packages of every layer went in with the base packages, services held back meanwhile.
+def test_the_install_left_services_free_to_start(host):
+    assert not host.file("/usr/sbin/policy-rc.d").exists
+
+
+SERVICE_SETTINGS = {
+    "mariadb": "/etc/mysql/mariadb.conf.d/90-magento.cnf",
+    "rabbitmq-server": "/etc/rabbitmq/rabbitmq.conf",
+    "redis-server@cache": "/etc/redis/redis-cache.conf",
+    "redis-server@session": "/etc/redis/redis-session.conf",
+    "opensearch": "/etc/opensearch/opensearch.yml",
+    "varnish": "/etc/systemd/system/varnish.service.d/10-magecloud.conf",
+}
+
+
+def test_every_service_started_after_its_settings_were_written(host):
+    # Services start once their role has configured them (no start with stock settings to restart
+    # later): each one's start must come after its settings file's last write.
+    for unit, settings in SERVICE_SETTINGS.items():
+        started = host.run(f"date -d \"$(systemctl show -P ActiveEnterTimestamp {unit})\" +%s")
+        assert started.rc == 0, (unit, started.stderr)
+        assert int(started.stdout) >= host.file(settings).mtime.timestamp() // 1, (unit, settings)
