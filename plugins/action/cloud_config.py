@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils import derive
+from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_plan
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import (
-    APP_FILE, GitRefError, directory_reader, git_reader, read_project, resolve_git_ref)
+    APP_FILE, GitRefError, Project, directory_reader, git_reader, read_project, resolve_git_ref)
 
 ARGUMENT_SPEC = {
     "project_dir": {"type": "path"},
@@ -28,6 +29,8 @@ ARGUMENT_SPEC = {
     "tree_id": {"type": "str", "default": ""},
     "print_findings": {"type": "bool", "default": False},
     "fail_on_error": {"type": "bool", "default": True},
+    "hosts": {"type": "list", "elements": "str"},
+    "layers_by_group": {"type": "dict", "default": {}},
 }
 
 
@@ -40,14 +43,18 @@ class ActionModule(ActionBase):
         unused_spec, args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC,
             mutually_exclusive=[("project_dir", "git_repo")],
-            required_one_of=[("project_dir", "git_repo")])
+            required_one_of=[("project_dir", "git_repo", "hosts")])
         if args["git_repo"]:
             try:
                 result["commit"], result["tree"] = resolve_git_ref(args["git_repo"], args["git_ref"])
             except GitRefError as error:
                 raise AnsibleActionFail(f"{error}. Give a branch, tag or commit that exists there.") from error
             args["git_ref"] = result["commit"]
-        project = read_project(self._reader(args), args["magento_version"])
+        # A converge without a project gets what each host's release ships.
+        project = read_project(self._reader(args), args["magento_version"]) \
+            if args["project_dir"] or args["git_repo"] else Project(magento_version=args["magento_version"] or "")
+        if args["hosts"]:
+            self._plan_hosts(result, project, args, task_vars["hostvars"])
         lines = [str(finding) for finding in project.findings]
         if args["print_findings"]:
             for line in lines:
@@ -75,10 +82,23 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
+    def _plan_hosts(result, project, args, hostvars):
+        """Every host's stack from its release, groups and inventory; findings name the host."""
+        result["hosts"] = {}
+        for host in args["hosts"]:
+            inventory = hostvars[host]
+            facts = inventory.get("ansible_facts", {})
+            release = str(facts.get("distribution_major_version", ""))
+            layers = {layer for group in inventory.get("group_names", []) for layer in args["layers_by_group"].get(group, [])}
+            values, sources, findings = stack_plan.plan_host(project, release, layers, inventory)
+            result["hosts"][host] = {"values": values, "sources": sources}
+            project.findings.extend(replace(finding, message=f"{finding.message} (host {host})") for finding in findings)
+
+    @staticmethod
     def _reader(args):
-        if args["project_dir"]:
-            if not os.path.isdir(args["project_dir"]):
-                raise AnsibleActionFail(f"project_dir {args['project_dir']} is not a directory; "
-                                        f"point it at the project root that holds {APP_FILE}")
-            return directory_reader(args["project_dir"])
-        return git_reader(args["git_repo"], args["git_ref"])
+        if args["git_repo"]:
+            return git_reader(args["git_repo"], args["git_ref"])
+        if not os.path.isdir(args["project_dir"]):
+            raise AnsibleActionFail(f"project_dir {args['project_dir']} is not a directory; "
+                                    f"point it at the project root that holds {APP_FILE}")
+        return directory_reader(args["project_dir"])

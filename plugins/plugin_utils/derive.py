@@ -42,7 +42,7 @@ def stack(project):
         "workers": {name: (worker.get("commands") or {}).get("start")
                     for name, worker in (app.get("workers") or {}).items() if isinstance(worker, dict)},
         "hooks": {name: script or "" for name, script in (app.get("hooks") or {}).items()},
-        "web_locations": _locations(app),
+        "web_locations": web_locations(app),
         "route_cache": _route_cache(project.routes or DEFAULT_ROUTES),
     }
 
@@ -71,7 +71,7 @@ def _service_kind(services, service_id):
     return split_type((services.get(service_id) or {}).get("type", ""))[0]
 
 
-def _locations(app):
+def web_locations(app):
     locations = ((app.get("web") or {}).get("locations") or {})
     return [{"path": path, "root": spec.get("root", ""), "passthru": spec.get("passthru", False),
              "expires": spec.get("expires", -1), "allow": spec.get("allow", True), "scripts": spec.get("scripts", False),
