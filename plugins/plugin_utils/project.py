@@ -31,6 +31,7 @@ class Project:
     php_ini: dict = field(default_factory=dict)
     magento_version: str = ""
     findings: list = field(default_factory=list)
+    documents: dict = field(default_factory=dict)
 
 
 def directory_reader(directory):
@@ -110,7 +111,8 @@ def read_project(read, magento_version=None):
     return Project(app=app, services=services,
                    routes=routes_doc.data if isinstance(routes_doc.data, dict) else {},
                    env=env_doc.data if isinstance(env_doc.data, dict) else {},
-                   php_ini=ini_settings, magento_version=version or "", findings=sorted_findings(findings))
+                   php_ini=ini_settings, magento_version=version or "", findings=sorted_findings(findings),
+                   documents={document.name: document for document in (app_doc, services_doc, routes_doc, env_doc)})
 
 
 def _search_services(services_report, services, app_present, magento_version):
