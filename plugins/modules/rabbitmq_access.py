@@ -15,7 +15,7 @@ description:
     and full rights on the vhost, and removes the users named in O(remove_users) (such as C(guest)).
   - Reads the broker's state in four C(rabbitmqctl) calls, run at the same time, and changes only what differs.
     Every call starts an Erlang VM, which is what makes per-item modules slow on an unchanged broker.
-  - Passwords go to C(rabbitmqctl) on its standard input, never on its command line.
+  - Passwords go to C(rabbitmqctl) on its standard input as one line, never on its command line.
 options:
   vhost:
     description: The application's virtual host.
@@ -79,7 +79,9 @@ class Broker:
         self.ctl = module.get_bin_path("rabbitmqctl", required=True)
 
     def run(self, *args, password=None, check=True):
-        rc, out, err = self.module.run_command([self.ctl, "--quiet", *args], data=password, binary_data=password is None)
+        # RabbitMQ 4 reads a password from standard input only as a whole line, and not with --quiet.
+        quiet = [] if password is not None else ["--quiet"]
+        rc, out, err = self.module.run_command([self.ctl, *quiet, *args], data=password, binary_data=password is None)
         if check and rc != 0:
             self.module.fail_json(msg=f"rabbitmqctl {args[0]} failed with exit code {rc}: {(err or out).strip()[-600:]}. "
                                       "Check that rabbitmq-server is running on this host (systemctl status rabbitmq-server).")
