@@ -74,7 +74,7 @@ options:
       - Dumps older than this many days (by the time in their name) are removed. Unset keeps them regardless
         of age. With O(keep) too, a dump is removed when either rule removes it.
     type: int
-    version_added: 0.3.0
+    version_added: 0.2.0
   lock_file:
     description: The lock only one dump holds at a time.
     type: path
