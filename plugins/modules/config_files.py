@@ -84,8 +84,8 @@ options:
         type: str
       secret:
         description:
-          - The file holds passwords or keys. With C(--diff) it shows only that its content changed
-            (C(content hidden: secret)), and when O(files[].validate) fails its output is left out of the message.
+          - "The file holds passwords or keys. With C(--diff) it shows only that its content changed
+            (C(content hidden: secret)), and when O(files[].validate) fails its output is left out of the message."
         type: bool
         default: false
         version_added: 0.2.0

@@ -14,7 +14,7 @@ description:
     its age. Taking a lock the same holder already has changes nothing.
   - A lock older than O(expire) seconds is taken over with a warning (its holder died without giving it back).
   - Taking over and giving back go through a claim file (the lock path with C(.takeover) appended), created
-    with C(O_CREAT|O_EXCL): the claimant checks that the lock is still the one it saw, then renames its claim
+    with C(O_CREAT|O_EXCL); the claimant checks that the lock is still the one it saw, then renames its claim
     over it. Two runs that find the same expired lock never both get it, and a run never removes a lock that
     another run has just taken. A claim left by a run that died in the middle (older than 30 seconds) is set aside.
 author: magecloud.platform maintainers (@magecloud)

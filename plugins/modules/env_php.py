@@ -18,7 +18,7 @@ description:
     and mode (O(mode), else those of the file it replaces, else C(0600)) and only then renamed into place,
     so the passwords it holds are never readable by more users than the final file allows.
   - The values under secret-looking keys (C(password), C(key), C(crypt), C(secret), C(token)) of O(data) and of
-    the existing file are secrets to Ansible: the result and the C(--diff) output show C(********) in their place.
+    the existing file are secrets to Ansible, so the result and the C(--diff) output show C(********) in their place.
 author: magecloud.platform maintainers (@magecloud)
 options:
   path:
