@@ -9,12 +9,13 @@ module: deploy_lock
 short_description: Take or give back the lock that lets one deploy (or dump) run at a time
 version_added: 0.1.0
 description:
-  - The lock is a file created with C(O_CREAT|O_EXCL) that names its holder and when it was taken.
+  - The lock is a file that names its holder and when it was taken, written in full under a name of its own
+    and linked to O(path), which fails like C(O_CREAT|O_EXCL) when O(path) exists.
   - Taking a lock that another holder has waits up to O(wait) seconds, then fails naming the holder and
     its age. Taking a lock the same holder already has changes nothing.
   - A lock older than O(expire) seconds is taken over with a warning (its holder died without giving it back).
   - Taking over and giving back go through a claim file (the lock path with C(.takeover) appended), created
-    with C(O_CREAT|O_EXCL); the claimant checks that the lock is still the one it saw, then renames its claim
+    the same exclusive way; the claimant checks that the lock is still the one it saw, then renames its claim
     over it. Two runs that find the same expired lock never both get it, and a run never removes a lock that
     another run has just taken. A claim left by a run that died in the middle (older than 30 seconds) is set aside.
 author: magecloud.platform maintainers (@magecloud)
@@ -110,15 +111,22 @@ def new_record(holder):
 
 
 def create_exclusive(path, record):
-    """Writes record to path when path does not exist yet; False when it does."""
-    try:
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        return False
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+    """Makes path hold record when path does not exist yet; False when it does.
+
+    The record is written to a file of its own first and linked to path: link(2) fails when path exists,
+    like O_EXCL, and nobody ever reads a lock that is created but not written yet.
+    """
+    written = f"{path}.{record['token']}.new"
+    with open(written, "x", encoding="utf-8") as handle:
         json.dump(record, handle)
         handle.flush()
         os.fsync(handle.fileno())
+    try:
+        os.link(written, path)
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(written)
     return True
 
 
