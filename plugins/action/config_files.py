@@ -11,7 +11,7 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
 
-ENTRY_KEYS = {"dest", "template", "content", "vars", "owner", "group", "mode", "validate"}
+ENTRY_KEYS = {"dest", "template", "content", "vars", "owner", "group", "mode", "validate", "secret"}
 # The defaults of ansible.builtin.template, so a template renders the same here.
 TEMPLATE_OVERRIDES = {"trim_blocks": True, "lstrip_blocks": False, "newline_sequence": "\n"}
 

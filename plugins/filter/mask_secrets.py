@@ -4,15 +4,12 @@
 
 from __future__ import annotations
 
-import re
-
-SECRET_KEY = re.compile(r"passw(or)?d|^pass$|secret|token|(^|_)key$|crypt", re.IGNORECASE)
-MASK = "********"
+from ansible_collections.magecloud.platform.plugins.module_utils.secret_keys import MASK, is_secret_key
 
 
 def mask_secrets(data):
     if isinstance(data, dict):
-        return {key: MASK if SECRET_KEY.search(str(key)) and value not in (None, "") else mask_secrets(value)
+        return {key: MASK if is_secret_key(key) and value not in (None, "") else mask_secrets(value)
                 for key, value in data.items()}
     if isinstance(data, list):
         return [mask_secrets(item) for item in data]

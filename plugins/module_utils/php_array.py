@@ -14,8 +14,12 @@ def _scalar(value):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{text}'"
+    return f"'{escaped(value)}'"
+
+
+def escaped(text):
+    """The text as it stands between the quotes of a single-quoted PHP string."""
+    return str(text).replace("\\", "\\\\").replace("'", "\\'")
 
 
 def _key(key):

@@ -20,7 +20,8 @@ description:
   - A file whose content changes is checked first with O(files[].validate), when given; a failing check
     leaves the old file in place and fails the task, naming the file and the check's output.
   - Each file of O(absent) (such as a package's stock site or pool) is removed.
-  - The module's arguments are left out of the result, because the contents can hold passwords.
+  - The module's arguments are left out of the result, because the contents can hold passwords. A file
+    marked O(files[].secret) never shows its content, not even with C(--diff).
 options:
   directories:
     description: Directories to create before the files are written (such as a systemd drop-in directory).
@@ -81,6 +82,13 @@ options:
       validate:
         description: A command that checks the new content before it replaces the file; C(%s) is the path of the new content.
         type: str
+      secret:
+        description:
+          - "The file holds passwords or keys. With C(--diff) it shows only that its content changed
+            (C(content hidden: secret)), and when O(files[].validate) fails its output is left out of the message."
+        type: bool
+        default: false
+        version_added: 0.2.0
   absent:
     description: Files (or symbolic links) that must not exist.
     type: list
@@ -95,7 +103,7 @@ attributes:
     description: Reports which files and directories would change, without writing; validation does not run.
   diff_mode:
     support: full
-    description: Shows the old and new content of each file that changes.
+    description: Shows the old and new content of each file that changes, except for O(files[].secret) files.
   platform:
     support: full
     platforms: posix
@@ -115,6 +123,14 @@ EXAMPLES = r"""
         template: service.conf.j2
   register: varnish_files
   notify: Restart varnish
+
+- name: Write a configuration file that holds a password
+  magecloud.platform.config_files:
+    files:
+      - dest: /etc/redis/cache.conf
+        template: redis.conf.j2
+        mode: "0640"
+        secret: true
 """
 
 RETURN = r"""
@@ -144,6 +160,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 
+SECRET_HIDDEN = "content hidden: secret"
 ATTRIBUTE_SPEC = {
     "owner": {"type": "str", "default": "root"},
     "group": {"type": "str", "default": "root"},
@@ -159,7 +176,8 @@ ARGUMENT_SPEC = {
         "type": "list", "elements": "dict", "default": [],
         "options": {"dest": {"type": "path", "required": True}, "content": {"type": "str"},
                     "template": {"type": "str"}, "vars": {"type": "dict", "default": {}},
-                    "mode": {"type": "str", "default": "0644"}, "validate": {"type": "str"}, **ATTRIBUTE_SPEC},
+                    "mode": {"type": "str", "default": "0644"}, "validate": {"type": "str"},
+                    "secret": {"type": "bool", "default": False}, **ATTRIBUTE_SPEC},
         "required_one_of": [["content", "template"]],
     },
 }
@@ -204,8 +222,9 @@ def validated_copy(module, spec, content):
         rc, out, err = module.run_command(spec["validate"] % staged)
         if rc != 0:
             os.unlink(staged)
+            output = SECRET_HIDDEN if spec["secret"] else (err or out).strip()
             module.fail_json(msg=f"The new content of {spec['dest']}{source_of(spec)} fails its check ({spec['validate']}), "
-                                 f"so the file was left as it was: {(err or out).strip()}", rc=rc)
+                                 f"so the file was left as it was: {output}", rc=rc)
     return staged
 
 
@@ -225,7 +244,9 @@ def ensure_file(module, spec):
     if existing is not None or not module.check_mode:
         attributes_changed = module.set_fs_attributes_if_different(module.load_file_common_arguments(spec, path=spec["dest"]), False)
     diff = None
-    if content_changed and module._diff:
+    if content_changed and module._diff and spec["secret"]:
+        diff = {"prepared": f"--- {spec['dest']}\n+++ {spec['dest']}\n{SECRET_HIDDEN}\n"}
+    elif content_changed and module._diff:
         diff = {"before_header": spec["dest"], "after_header": spec["dest"],
                 "before": to_text(existing or b""), "after": spec["content"]}
     return content_changed or attributes_changed, diff
@@ -243,6 +264,7 @@ def remove(module, path):
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module.no_log_values.update(spec["content"] for spec in module.params["files"] if spec["secret"] and spec["content"])
     changed_directories = [spec["path"] for spec in module.params["directories"] if ensure_directory(module, spec)]
     changed_files, diffs = [], []
     for spec in module.params["files"]:

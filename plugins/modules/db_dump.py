@@ -15,14 +15,18 @@ description:
   - C(mysqldump --single-transaction --quick --no-autocommit) reads one consistent snapshot without
     locking writers. Its output goes through an OS pipe straight to C(gzip) or C(zstd) (and C(sed)
     when O(strip_definers) is true) in a C(bash -o pipefail) pipeline, so no Python touches the data.
-  - Each dump is C(dump-<db>-<UTC timestamp>.sql.<ext>) with a C(.sha256) file beside it, written under a
-    temporary name and renamed when complete; on any failure, or when the module is terminated, the
-    partial file is removed.
+  - Each dump is C(dump-<db>-<UTC timestamp>.sql.<ext>) with a C(.sha256) file beside it, both readable by
+    their owner only (mode C(0600) from their creation, whatever the umask), written under a temporary name
+    and renamed when complete; on any failure, or when the module is terminated, the partial file is removed.
+  - The database user and password reach C(mysqldump) and C(mysql) in an option file of mode C(0600), never
+    on their command line; each value is written quoted, with the escapes MariaDB option files understand, so
+    any password works.
   - An exclusive C(flock) on O(lock_file) lets one dump run at a time; a second one fails at once
     naming the holder. While dumping, the module holds the cron pause lock O(cron_pause_lock)
     exclusively, so cron jobs (which take it shared) skip their runs; the kernel releases it when the
     module ends in any way, so crons never stay paused.
-  - Only the newest O(keep) dumps of each database are kept.
+  - After a dump, older dumps of the same database are pruned by O(keep) and O(keep_days). Only files named
+    the way this module names them are considered, and never the dump just written.
   - V(state=restored) checks O(src) against its C(.sha256) file, that it decompresses completely and
     that mysqldump finished writing it, before it touches O(target_database); then it loads it.
 author: magecloud.platform maintainers (@magecloud)
@@ -60,9 +64,17 @@ options:
     type: bool
     default: false
   keep:
-    description: Dumps kept per database, the new one included.
+    description:
+      - Dumps (each with its C(.sha256) file) kept per database, the new one included. V(0) sets no limit on
+        the count.
     type: int
     default: 5
+  keep_days:
+    description:
+      - Dumps older than this many days (by the time in their name) are removed. Unset keeps them regardless
+        of age. With O(keep) too, a dump is removed when either rule removes it.
+    type: int
+    version_added: 0.2.0
   lock_file:
     description: The lock only one dump holds at a time.
     type: path
@@ -79,7 +91,10 @@ options:
     description: The dump to restore (V(state=restored)).
     type: path
   target_database:
-    description: The database to restore into (created when missing); default the main database of env.php.
+    description:
+      - The database to restore into (created when missing); default the main database of env.php.
+      - A name MariaDB cannot hold (empty, longer than 64 characters, ending with a space, or with a NUL or a
+        character beyond the Basic Multilingual Plane) is refused.
     type: str
   admin_socket:
     description:
@@ -151,6 +166,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shlex
 import signal
 import tempfile
@@ -165,6 +181,10 @@ DUMP_OPTIONS = ["--single-transaction", "--quick", "--no-autocommit", "--routine
                 "--hex-blob", "--no-tablespaces", "--max-allowed-packet=1G"]
 STRIP_DEFINERS = r"s/ DEFINER=`[^`]+`@`[^`]+`//g; s/DEFINER=`[^`]+`@`[^`]+` //g"
 COMPLETED_MARK = b"-- Dump completed"
+STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+DUMP_NAME = re.compile(r"^dump-(?P<database>main|quote|sales)-(?P<stamp>\d{8}T\d{6}Z)\.sql\.(gz|zst)$")
+OPTION_ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b"}
+IDENTIFIER_MAX_LENGTH = 64
 
 
 class DumpError(Exception):
@@ -203,21 +223,63 @@ def connections(env, names, use_replica):
     return result
 
 
+def quote_identifier(name):
+    """Backquotes a database name for SQL, doubling backquotes inside it, as community.mysql does."""
+    name = str(name)
+    if not name or len(name) > IDENTIFIER_MAX_LENGTH or name.endswith(" ") or any(
+            char == "\0" or ord(char) > 0xFFFF for char in name):
+        raise DumpError(f"{name!r} cannot be a MariaDB database name: it must have 1 to {IDENTIFIER_MAX_LENGTH} "
+                        "characters, not end with a space, and hold no NUL or character beyond U+FFFF.")
+    return "`" + name.replace("`", "``") + "`"
+
+
+def option_value(value):
+    """A value for a MariaDB option file: double-quoted, with the escapes its reader turns back into the characters."""
+    value = str(value)
+    if "\0" in value:
+        raise DumpError("An option file value cannot hold a NUL character.")
+    return '"' + "".join(OPTION_ESCAPES.get(char, char) for char in value) + '"'
+
+
+def client_options(connection):
+    """The [client] section giving mysqldump and mysql the connection of env.php."""
+    host, unused_sep, port = str(connection.get("host", "localhost")).partition(":")
+    options = {"user": connection.get("username", "")}
+    if connection.get("socket"):
+        options["socket"] = connection["socket"]
+    else:
+        options.update(host=host, password=connection.get("password", ""))
+    if port:
+        options["port"] = port
+    return "[client]\n" + "".join(f"{key}={option_value(value)}\n" for key, value in options.items())
+
+
+def create_private(path):
+    """Creates path for writing, readable by its owner only from the first byte, whatever the umask."""
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return descriptor
+
+
+def write_private(path, text):
+    """Writes a 0600 file under a temporary name and renames it into place."""
+    partial = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.partial")
+    try:
+        with os.fdopen(create_private(partial), "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.rename(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+
+
 def credentials_file(connection):
     """mysqldump and mysql read the password from a 0600 file, never from argv."""
-    handle = tempfile.NamedTemporaryFile("w", prefix="magecloud-db-", suffix=".cnf", delete=False)  # pylint: disable=consider-using-with
-    host, unused_sep, port = str(connection.get("host", "localhost")).partition(":")
-    with handle:
-        os.chmod(handle.name, 0o600)
-        handle.write(f"[client]\nuser={connection.get('username', '')}\n")
-        if connection.get("socket"):
-            handle.write(f"socket={connection['socket']}\n")
-        else:
-            password = str(connection.get('password', '')).replace('\\', '\\\\')
-            handle.write(f"host={host}\npassword=\"{password}\"\n")
-        if port:
-            handle.write(f"port={port}\n")
-    return handle.name
+    descriptor, path = tempfile.mkstemp(prefix="magecloud-db-", suffix=".cnf")
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(client_options(connection))
+    return path
 
 
 class Lock:
@@ -289,10 +351,12 @@ def dump_one(module, name, connection, stamp):
     compressor, extension = COMPRESSORS[params["compression"]]
     final = os.path.join(params["dest_dir"], f"dump-{name}-{stamp}.sql.{extension}")
     partial = os.path.join(params["dest_dir"], f".{os.path.basename(final)}.partial")
+    quote_identifier(connection["dbname"])
+    os.close(create_private(partial))
     defaults = credentials_file(connection)
     started = time.time()
     stages = [["timeout", "--kill-after=30", str(params["timeout"]), "mysqldump", f"--defaults-extra-file={defaults}",
-               *DUMP_OPTIONS, connection["dbname"]]]
+               *DUMP_OPTIONS, "--", connection["dbname"]]]
     if params["strip_definers"]:
         stages.append(["sed", "-E", STRIP_DEFINERS])
     stages.append(compressor)
@@ -304,8 +368,7 @@ def dump_one(module, name, connection, stamp):
             raise DumpError(f"Dump of {name} ({connection['dbname']}) failed: {err.strip()[-1000:]}")
         checksum = sha256_of(partial)
         os.rename(partial, final)
-        with open(f"{final}.sha256", "w", encoding="utf-8") as handle:
-            handle.write(f"{checksum}  {os.path.basename(final)}\n")
+        write_private(f"{final}.sha256", f"{checksum}  {os.path.basename(final)}\n")
         return {"database": name, "file": final, "sha256": checksum, "bytes": os.path.getsize(final),
                 "seconds": round(time.time() - started, 3)}
     finally:
@@ -333,10 +396,24 @@ def check_complete(module, path, decompressor):
                         f"it is truncated or not a mysqldump file.")
 
 
-def rotate(dest_dir, name, keep):
-    dumps = sorted(glob.glob(os.path.join(dest_dir, f"dump-{name}-*.sql.*")))
-    dumps = [path for path in dumps if not path.endswith(".sha256")]
-    removed = dumps[:-keep] if keep > 0 else []
+def dumps_of(dest_dir, name):
+    """The dumps of one database this module wrote, oldest first, with the time in their names."""
+    found = []
+    for entry in os.listdir(dest_dir):
+        match = DUMP_NAME.match(entry)
+        if match and match["database"] == name:
+            found.append((match["stamp"], os.path.join(dest_dir, entry)))
+    return sorted(found)
+
+
+def prune(dest_dir, name, keep, keep_days, just_written):
+    """Removes the dumps (and their .sha256 files) beyond the newest `keep`, or older than `keep_days`."""
+    dumps = dumps_of(dest_dir, name)
+    doomed = {path for unused, path in dumps[:-keep]} if keep > 0 else set()
+    if keep_days is not None:
+        oldest = time.strftime(STAMP_FORMAT, time.gmtime(time.time() - keep_days * 86400))
+        doomed.update(path for stamp, path in dumps if stamp < oldest)
+    removed = sorted(doomed - set(just_written))
     for path in removed:
         os.unlink(path)
         if os.path.exists(f"{path}.sha256"):
@@ -361,9 +438,11 @@ def dump(module, env, holder):
     try:
         cron_pause.take(wait_seconds=params["timeout"])
         remove_leftovers(params["dest_dir"])
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        stamp = time.strftime(STAMP_FORMAT, time.gmtime())
         dumps = [dump_one(module, name, connection, stamp) for name, connection in targets.items()]
-        removed = [path for name in targets for path in rotate(params["dest_dir"], name, params["keep"])]
+        written = {entry["file"] for entry in dumps}
+        removed = [path for name in targets
+                   for path in prune(params["dest_dir"], name, params["keep"], params["keep_days"], written)]
         return {"changed": True, "dumps": dumps, "removed": removed}
     finally:
         cron_pause.give_back()
@@ -389,13 +468,14 @@ def restore(module, env):
     check_complete(module, src, DECOMPRESSORS[extension])
     connection = connections(env, ["main"], use_replica=False)["main"]
     target = params["target_database"] or connection["dbname"]
+    quote_identifier(target)
     if module.check_mode:
         return {"changed": True, "database": target}
     defaults = credentials_file({"socket": params["admin_socket"], "username": "root"} if params["admin_socket"] else connection)
     try:
-        run_sql(module, defaults, f"CREATE DATABASE IF NOT EXISTS `{target}`")
+        run_sql(module, defaults, f"CREATE DATABASE IF NOT EXISTS {quote_identifier(target)}")
         rc, unused_out, err = module.run_command(pipeline([*DECOMPRESSORS[extension], src],
-                                                          ["mysql", f"--defaults-extra-file={defaults}", target]))
+                                                          ["mysql", f"--defaults-extra-file={defaults}", "--", target]))
         if rc != 0:
             raise DumpError(f"Loading {src} into {target} failed: {err.strip()[-1000:]}")
     finally:
@@ -420,6 +500,7 @@ def main():
             "compression": {"type": "str", "choices": list(COMPRESSORS), "default": "gzip"},
             "strip_definers": {"type": "bool", "default": False},
             "keep": {"type": "int", "default": 5},
+            "keep_days": {"type": "int"},
             "lock_file": {"type": "path", "default": "/var/www/magento/shared/var/dbdump.lock"},
             "cron_pause_lock": {"type": "path", "default": "/var/www/magento/shared/.cron-pause.lock"},
             "timeout": {"type": "int", "default": 3600},

@@ -14,7 +14,11 @@ description:
   - Reads the existing file with the host's PHP (C(include) + C(json_encode)); a file PHP cannot
     read is never overwritten.
   - The new file is checked with C(php -l) before it replaces the old one, atomically.
-  - With C(--diff) the whole file is shown, secrets included; set C(no_log) on the task where logs are kept.
+  - The new content is written to a temporary file readable by its owner only, given its final owner, group
+    and mode (O(mode), else those of the file it replaces, else C(0600)) and only then renamed into place,
+    so the passwords it holds are never readable by more users than the final file allows.
+  - The values under secret-looking keys (C(password), C(key), C(crypt), C(secret), C(token)) of O(data) and of
+    the existing file are secrets to Ansible, so the result and the C(--diff) output show C(********) in their place.
 author: magecloud.platform maintainers (@magecloud)
 options:
   path:
@@ -84,11 +88,13 @@ keys:
 
 import json
 import os
+import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.magecloud.platform.plugins.module_utils.php_array import merge, render
+from ansible_collections.magecloud.platform.plugins.module_utils.php_array import escaped, merge, render
+from ansible_collections.magecloud.platform.plugins.module_utils.secret_keys import secret_values
 
 READ_ARRAY = 'echo json_encode(include $argv[1], JSON_PRESERVE_ZERO_FRACTION);'
 
@@ -109,6 +115,13 @@ def read_existing(module, path, php):
     return (data if isinstance(data, dict) else {}), text
 
 
+def hide_secrets(module, *structures):
+    """Masks the secret values in the result and the diff, as given and as they are written in the PHP file."""
+    for structure in structures:
+        for value in secret_values(structure or {}):
+            module.no_log_values.update({value, escaped(value)})
+
+
 def lint(module, php, candidate, path):
     rc, out, err = module.run_command([php, "-l", candidate])
     if rc != 0:
@@ -120,7 +133,8 @@ def main():
     module = AnsibleModule(
         argument_spec={
             "path": {"type": "path", "required": True},
-            "data": {"type": "dict", "required": True},
+            # Only its secret-looking values are secrets: a no_log on the whole dict would mask every "1" and "magento".
+            "data": {"type": "dict", "required": True, "no_log": False},
             "replace_keys": {"type": "list", "elements": "str", "default": [], "no_log": False},
             "backup": {"type": "bool", "default": True},
             "php_executable": {"type": "path", "default": "php"},
@@ -134,6 +148,7 @@ def main():
         module.fail_json(msg=f"PHP CLI `{module.params['php_executable']}` is not on this host; "
                              "apply magecloud.platform.php first or set php_executable")
     existing, before = read_existing(module, path, php)
+    hide_secrets(module, data, existing)
     owned = {key: value for key, value in data.items() if key not in module.params["replace_keys"]}
     merged = merge(existing or {}, owned)
     merged.update({key: data[key] for key in module.params["replace_keys"] if key in data})
@@ -158,8 +173,18 @@ def write(module, php, path, text, had_file):
         stream.write(text)
     lint(module, php, candidate, path)
     backup = module.backup_local(path) if had_file and module.params["backup"] else None
-    module.atomic_move(candidate, path)
+    give_final_attributes(module, candidate, path)
+    os.rename(candidate, path)
     return {"backup_file": backup} if backup else {}
+
+
+def give_final_attributes(module, candidate, path):
+    """The candidate (0600 from mkstemp) takes the attributes of the file it replaces, then the task's own."""
+    if os.path.exists(path):
+        existing = os.stat(path)
+        os.chown(candidate, existing.st_uid, existing.st_gid)
+        os.chmod(candidate, stat.S_IMODE(existing.st_mode))
+    module.set_fs_attributes_if_different(module.load_file_common_arguments(module.params, path=candidate), False)
 
 
 if __name__ == "__main__":

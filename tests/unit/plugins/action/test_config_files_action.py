@@ -10,7 +10,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[4]
 BIN = pathlib.Path(sys.executable).parent
 
 
-def play(tmp_path, task):
+def play(tmp_path, task, *options):
     (tmp_path / "templates").mkdir(exist_ok=True)
     (tmp_path / "templates" / "instance.conf.j2").write_text(
         "{{ ansible_managed | comment }}\n{% for port in ports %}\nport {{ port }} {{ name }}\n{% endfor %}\n")
@@ -19,7 +19,7 @@ def play(tmp_path, task):
                         "  vars:\n    ports: [6379, 6380]\n  tasks:\n" + task)
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"))
-    result = subprocess.run([str(BIN / "ansible-playbook"), "-v", str(playbook)], cwd=tmp_path, env=env,
+    result = subprocess.run([str(BIN / "ansible-playbook"), "-v", *options, str(playbook)], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120, check=False)
     return result.returncode, result.stdout + result.stderr
 
@@ -51,3 +51,16 @@ def test_a_misspelt_key_is_refused_with_the_known_ones(tmp_path):
     code, output = play(tmp_path, task)
     assert code != 0
     assert "unknown keys ['contents']" in output
+
+
+def test_diff_hides_a_secret_file_and_shows_the_others(tmp_path):
+    (tmp_path / "redis.conf").write_text("requirepass old-password\n")
+    task = (f"    - magecloud.platform.config_files:\n        files:\n"
+            f"          - {{dest: {tmp_path}/redis.conf, content: \"requirepass new-password\\n\", secret: true}}\n"
+            f"          - {{dest: {tmp_path}/plain.txt, content: \"port 6379\\n\"}}\n")
+    code, output = play(tmp_path, task, "--diff")
+    assert code == 0, output
+    assert "new-password" not in output and "old-password" not in output
+    assert f"--- {tmp_path}/redis.conf\n+++ {tmp_path}/redis.conf\ncontent hidden: secret" in output
+    assert "+port 6379" in output
+    assert (tmp_path / "redis.conf").read_text() == "requirepass new-password\n"

@@ -1,5 +1,6 @@
 """config_files on a real directory tree: writes, leaves alone, validates, removes, in and out of check mode."""
 
+import json
 import os
 import stat
 
@@ -96,3 +97,25 @@ def test_a_symbolic_link_keeps_pointing_at_its_file(tmp_path):
     assert result["changed"] is True
     assert enabled.is_symlink()
     assert available.read_text() == "server { listen 80; }\n"
+
+
+def test_a_secret_file_shows_only_that_it_changed(tmp_path):
+    target = tmp_path / "cache.conf"
+    target.write_text("requirepass old-secret\n")
+    result = write(tmp_path, files=[{"dest": str(target), "content": "requirepass new-secret\n", "secret": True},
+                                    {"dest": str(tmp_path / "plain.conf"), "content": "port 6379\n"}])
+    assert result["changed_files"] == [str(target), str(tmp_path / "plain.conf")]
+    assert result["diff"][0] == {"prepared": f"--- {target}\n+++ {target}\ncontent hidden: secret\n"}
+    assert result["diff"][1]["after"] == "port 6379\n"
+    assert "new-secret" not in json.dumps(result), "not even in the invocation the module returns"
+    assert target.read_text() == "requirepass new-secret\n"
+
+
+def test_a_failing_check_of_a_secret_file_leaves_its_output_out(tmp_path):
+    target = tmp_path / "cache.conf"
+    result = write(tmp_path, files=[{"dest": str(target), "content": "requirepass new-secret\n", "secret": True,
+                                     "validate": "sh -c 'cat %s; exit 1'"}])
+    assert result["failed"] is True
+    assert result["msg"].endswith("so the file was left as it was: content hidden: secret")
+    assert "new-secret" not in json.dumps(result)
+    assert not target.exists()

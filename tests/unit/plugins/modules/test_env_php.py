@@ -1,12 +1,17 @@
 """env_php against the real PHP CLI: valid output, kept user keys, idempotence, check and diff mode."""
 
 import json
+import os
 import pathlib
 import shutil
+import stat
 import subprocess
 
 import pytest
+from ansible.module_utils.testing import patch_module_args
 from module_runner import run_module
+
+from ansible_collections.magecloud.platform.plugins.modules import env_php
 
 
 pytestmark = pytest.mark.skipif(shutil.which("php") is None, reason="needs the PHP CLI (apt-get install php-cli)")
@@ -92,3 +97,60 @@ def test_unreadable_existing_file_is_never_overwritten(tmp_path):
     assert result["failed"] is True
     assert "PHP cannot read it" in result["msg"] and str(target) in result["msg"]
     assert target.read_text() == "<?php return ['a' => ;"
+
+
+def run_in_process(capsys, **args):
+    with patch_module_args(args), pytest.raises(SystemExit):
+        env_php.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def record_modes(monkeypatch):
+    """Every mode each path has had under its name: given by a rename onto it, or by a chmod of it."""
+    modes = {}
+    real_rename, real_chmod = os.rename, os.chmod
+
+    def rename(source, target):
+        modes.setdefault(os.fsdecode(target), []).append(stat.S_IMODE(os.stat(source).st_mode))
+        real_rename(source, target)
+
+    def chmod(path, mode, *args, **kwargs):
+        real_chmod(path, mode, *args, **kwargs)
+        modes.setdefault(os.fsdecode(path), []).append(stat.S_IMODE(os.stat(path).st_mode))
+
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "chmod", chmod)
+    return modes
+
+
+def test_a_new_file_never_has_more_than_its_final_mode(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "env.php"
+    modes = record_modes(monkeypatch)
+    previous = os.umask(0o022)
+    try:
+        result = run_in_process(capsys, path=str(target), data=DATA, mode="0640")
+    finally:
+        os.umask(previous)
+    assert result["changed"] is True, result
+    assert modes[str(target)] == [0o640]
+
+
+def test_a_new_file_without_a_mode_is_private_and_a_replaced_one_keeps_its_mode(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "env.php"
+    run_in_process(capsys, path=str(target), data={"a": 1})
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    target.chmod(0o640)
+    modes = record_modes(monkeypatch)
+    run_in_process(capsys, path=str(target), data={"a": 2}, backup=False)
+    assert modes[str(target)] == [0o640]
+
+
+def test_the_diff_hides_old_and_new_passwords_and_shows_the_rest(tmp_path):
+    target = tmp_path / "env.php"
+    target.write_text("<?php return ['db' => ['connection' => ['default' => ['password' => 'old-pass-1']]], "
+                      "'crypt' => ['key' => 'c0ffee'], 'MAGE_MODE' => 'production'];")
+    result = run(tmp_path, check=True, path=str(target), data=DATA)
+    shown = result["diff"]["before"] + result["diff"]["after"]
+    assert "old-pass-1" not in shown and "c0ffee" not in shown and "it's \\\\ secret" not in shown
+    assert "'password' => '********'" in result["diff"]["after"]
+    assert "'MAGE_MODE' => 'production'" in shown and "'dbname' => 'magento'" in shown
