@@ -7,10 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
+from datetime import date
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils import (
-    app_schema, compatibility, env_schema, located_yaml, php_ini, routes_schema, services_schema)
-from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import version_key
+    app_schema, compatibility, composer_data, env_schema, file_rules, located_yaml, php_ini, routes_schema,
+    service_rules, services_schema)
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import Report, sorted_findings
 
 APP_FILE = ".magento.app.yaml"
@@ -19,7 +20,6 @@ ROUTES_FILE = ".magento/routes.yaml"
 ENV_FILE = ".magento.env.yaml"
 PHP_INI_FILE = "php.ini"
 LOCK_FILE = "composer.lock"
-SEARCH_TYPES = ("opensearch", "elasticsearch")
 
 
 @dataclass
@@ -77,8 +77,9 @@ def _document(read, name, findings):
     return located_yaml.load(name, raw, findings)
 
 
-def read_project(read, magento_version=None):
-    """Parse and validate every project file through read(relative_path) -> bytes | None."""
+def read_project(read, magento_version=None, today=None):
+    """Parse and validate every project file through read(relative_path) -> bytes | None.
+    today: the date the end-of-life checks measure against (default: the real date)."""
     findings = []
     app_doc = _document(read, APP_FILE, findings)
     services_doc = _document(read, SERVICES_FILE, findings)
@@ -102,26 +103,16 @@ def read_project(read, magento_version=None):
 
     version = magento_version or compatibility.magento_version_from_lock((read(LOCK_FILE) or b"").decode("utf-8", "replace"))
     env_schema.validate(Report(env_doc, findings), env_doc.data, version)
-    _search_services(services_report, services, app_doc.present, version)
     compatibility.check(version, app_schema.php_version(app.get("type", "")), services, app_report, services_report)
 
     ini_raw = read(PHP_INI_FILE)
     ini_settings = php_ini.parse(ini_raw.decode("utf-8", "replace"), Report(located_yaml.Document(PHP_INI_FILE), findings)) \
         if ini_raw is not None else {}
+    lock = composer_data.Lock.parse(read(LOCK_FILE))
+    modules = file_rules.check(findings, {name: read(name) for name in file_rules.FILES}, ini_raw, app_doc, version, lock)
+    service_rules.check(findings, app_doc, services_doc, env_doc, version, lock, modules, today or date.today())
     return Project(app=app, services=services,
                    routes=routes_doc.data if isinstance(routes_doc.data, dict) else {},
                    env=env_doc.data if isinstance(env_doc.data, dict) else {},
                    php_ini=ini_settings, magento_version=version or "", findings=sorted_findings(findings),
                    documents={document.name: document for document in (app_doc, services_doc, routes_doc, env_doc)})
-
-
-def _search_services(services_report, services, app_present, magento_version):
-    kinds = {str(service.get("type", "")).partition(":")[0] for service in services.values() if isinstance(service, dict)}
-    found = kinds & set(SEARCH_TYPES)
-    if app_present and services and not found:
-        needs_search = version_key(magento_version or "0") >= (2, 4)
-        add = services_report.error if needs_search else services_report.warning
-        add((), f"no search service; Magento {'2.4 cannot' if needs_search else '2.4 and later cannot'} run without OpenSearch or Elasticsearch",
-            "add `opensearch: {type: opensearch:2, disk: 1024}` and a relationship to it")
-    if found == set(SEARCH_TYPES):
-        services_report.warning((), "both Elasticsearch and OpenSearch are defined; Magento uses one", "remove the one you do not use")

@@ -136,6 +136,28 @@ PHP_INI = """\
 memory_limit = 2G
 realpath_cache_size = 10M
 opcache.max_accelerated_files=16229
+opcache.blacklist_filename="${MAGENTO_CLOUD_APP_DIR}/op-exclude.txt"
+"""
+
+# The cloud template's op-exclude.txt and the app/etc/config.php `bin/magento module:enable --all` writes.
+OP_EXCLUDE = """\
+/app/*/app/etc/config.php
+/app/*/app/etc/env.php
+/app/app/etc/config.php
+/app/app/etc/env.php
+/app/etc/config.php
+/app/etc/env.php
+"""
+
+CONFIG_PHP = """\
+<?php
+return [
+    'modules' => [
+        'Magento_Store' => 1,
+        'Magento_Catalog' => 1,
+        'Magento_OpenSearch' => 1,
+    ],
+];
 """
 
 # Per Magento release line: versions its template and the system requirements pair with it.
@@ -161,6 +183,8 @@ def project_files(release="2.4.7"):
         ".magento/routes.yaml": ROUTES.format(),
         ".magento.env.yaml": ENV,
         "php.ini": PHP_INI,
+        "op-exclude.txt": OP_EXCLUDE,
+        "app/etc/config.php": CONFIG_PHP,
         "composer.lock": '{"packages": [{"name": "magento/product-community-edition", "version": "%s-p1"}]}' % release,
     }
 

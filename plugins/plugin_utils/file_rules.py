@@ -1,0 +1,254 @@
+# Copyright: magecloud.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Project-file checks ece-tools makes at build and deploy, decided from the files alone:
+app/etc/config.php (ConfigFileExists, ModulesExists), php.ini and op-exclude.txt
+(OpcacheExcludePaths), build_options.ini (UnsupportedBuildOptionsIni), composer.json
+(ComposerFile), pub/errors/local.xml (ReportDirNestingLevel) and the Braintree variable of
+.magento.app.yaml (MagentoAppYaml).
+
+Severities follow ece-tools' scenarios: its `critical` validators stop the build or deploy (error
+here), its `warning` validators log a warning (warning here). Findings in files that are not YAML
+carry the line of the setting they are about."""
+
+from __future__ import annotations
+
+import json
+import re
+from xml.etree import ElementTree
+
+from ansible_collections.magecloud.platform.plugins.plugin_utils import php_config, php_ini
+from ansible_collections.magecloud.platform.plugins.plugin_utils.composer_data import at_least, magento_key
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import Report
+from ansible_collections.magecloud.platform.plugins.plugin_utils.located_yaml import Document
+
+CONFIG_PHP = "app/etc/config.php"
+COMPOSER_JSON = "composer.json"
+OP_EXCLUDE = "op-exclude.txt"
+ERROR_REPORT_XML = "pub/errors/local.xml"
+BUILD_OPTIONS = "build_options.ini"
+PHP_INI = "php.ini"
+# The files these checks read besides the YAML files, php.ini and composer.lock.
+FILES = (CONFIG_PHP, COMPOSER_JSON, OP_EXCLUDE, ERROR_REPORT_XML, BUILD_OPTIONS)
+
+OPCACHE_BLACKLIST = "opcache.blacklist_filename"
+OPCACHE_BLACKLIST_VALUE = "${MAGENTO_CLOUD_APP_DIR}/op-exclude.txt"
+OPCACHE_EXCLUDED_PATHS = ("/app/*/app/etc/config.php", "/app/*/app/etc/env.php", "/app/app/etc/config.php",
+                          "/app/app/etc/env.php", "/app/etc/config.php", "/app/etc/env.php")
+# ComposerFile: package installed -> the psr-4 namespace its controllers need (Magento 2.3 to 2.4.3).
+MVC_AUTOLOAD = {"laminas/laminas-mvc": "Laminas\\Mvc\\Controller\\", "zendframework/zend-mvc": "Zend\\Mvc\\Controller\\"}
+MVC_AUTOLOAD_PATH = "setup/src/Zend/Mvc/Controller/"
+BRAINTREE_VARIABLE = "CONFIG__STORES__DEFAULT__PAYMENT__BRAINTREE__CHANNEL"
+NESTING_VARIABLE = "MAGE_ERROR_REPORT_DIR_NESTING_LEVEL"
+NESTING_PATH = ("config", "report", "dir_nesting_level")
+MAX_NESTING_LEVEL = 32  # a report id has 64 characters, two per directory level
+
+
+def _text(raw):
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+
+
+def _line_of(text, pattern, default=1):
+    match = re.search(pattern, text, re.MULTILINE)
+    return text[:match.start()].count("\n") + 1 if match else default
+
+
+def _report(name, findings, positions=None, present=True):
+    """A Report for a file that is not YAML: positions maps a key path to its (line, column)."""
+    return Report(Document(name, None, positions or {}, present=present), findings)
+
+
+def check(findings, files, ini_raw, app_doc, magento_version, lock):
+    """Every file check. files: {name in FILES: bytes or None}. Returns config.php's `modules` (or None)."""
+    app = app_doc.data if isinstance(app_doc.data, dict) else {}
+    build_options(findings, files.get(BUILD_OPTIONS))
+    modules = config_php(findings, files.get(CONFIG_PHP))
+    opcache_exclude_paths(findings, ini_raw, files.get(OP_EXCLUDE))
+    composer_json(findings, files.get(COMPOSER_JSON), magento_version, lock)
+    report_dir_nesting_level(findings, files.get(ERROR_REPORT_XML), app, Report(app_doc, findings))
+    braintree_variable(Report(app_doc, findings), app, magento_version)
+    return modules
+
+
+def build_options(findings, raw):
+    """UnsupportedBuildOptionsIni (warning)."""
+    if raw is not None:
+        _report(BUILD_OPTIONS, findings).warning((), "The build_options.ini file is no longer supported; ece-tools "
+                                                     "ignores it",
+                                                 "Modify your configuration to specify build options in the "
+                                                 ".magento.env.yaml file")
+
+
+def config_php(findings, raw):
+    """ConfigFileExists and ModulesExists (warnings); a file PHP cannot parse stops the build (error)."""
+    if raw is None:
+        _report(CONFIG_PHP, findings, present=False).warning(
+            (), "File app/etc/config.php does not exist",
+            "run `bin/magento module:enable --all`, then `git add -f app/etc/config.php` and commit it")
+        return None
+    try:
+        data, positions = php_config.parse(_text(raw))
+    except php_config.PhpSyntaxError as error:
+        _report(CONFIG_PHP, findings, {(): (error.line, 1)}).error(
+            (), f"app/etc/config.php cannot be read as PHP: {error}; the build stops when ece-tools reads it",
+            "fix this line, or write the file again with `bin/magento module:enable --all`")
+        return None
+    except php_config.Unsupported as error:
+        _report(CONFIG_PHP, findings, {(): (error.line, 1)}).warning(
+            (), f"app/etc/config.php uses PHP this validator does not evaluate ({error}); its modules are not checked",
+            "keep config.php as Magento writes it: literal keys and values only")
+        return None
+    if not isinstance(data, dict) or "modules" not in data:
+        _report(CONFIG_PHP, findings).warning((), "The modules section is missing from the shared config file "
+                                                  "app/etc/config.php",
+                                              "run `bin/magento module:enable --all` and commit app/etc/config.php")
+        return None
+    return data["modules"] if isinstance(data["modules"], dict) else None
+
+
+def _ini_setting(text, name):
+    """(value, line) of the last `name = value` line of php.ini, as php_ini reads it."""
+    settings = php_ini.parse(text, _report(PHP_INI, []))
+    lines = [number for number, line in enumerate(text.splitlines(), start=1)
+             if re.match(rf"^\s*{re.escape(name)}\s*=", line)]
+    return settings.get(name), (lines[-1] if lines else 1)
+
+
+def opcache_exclude_paths(findings, ini_raw, exclude_raw):
+    """OpcacheExcludePaths (warning): php.ini points opcache.blacklist_filename at the app's
+    op-exclude.txt, and that file lists the app/etc paths OPcache must not cache."""
+    if ini_raw is None or exclude_raw is None:
+        missing = PHP_INI if ini_raw is None else OP_EXCLUDE
+        _report(missing, findings, present=False).warning(
+            (), f"File php.ini or op-exclude.txt does not exist ({missing} is missing)",
+            "Check if your cloud template contains latest php.ini and op-exclude.txt files")
+        return
+    value, line = _ini_setting(_text(ini_raw), OPCACHE_BLACKLIST)
+    if value != OPCACHE_BLACKLIST_VALUE:
+        found = "is not set" if value is None else f"is `{value}`"
+        extra = (" (that is the app directory only on Adobe's cloud; ece-tools compares it with this host's app "
+                 "directory)") if value == "/app/op-exclude.txt" else ""
+        _report(PHP_INI, findings, {(OPCACHE_BLACKLIST,): (line, 1)}).warning(
+            (OPCACHE_BLACKLIST,), f"File php.ini does not contain opcache.blacklist_filename configuration: it {found}"
+                                  f"{extra}",
+            f'set `{OPCACHE_BLACKLIST}="{OPCACHE_BLACKLIST_VALUE}"` as the cloud template php.ini does')
+        return
+    lines = _text(exclude_raw).split("\n")
+    missing = [path for path in OPCACHE_EXCLUDED_PATHS if path not in lines]
+    if missing:
+        crlf = " (the file has Windows line ends; ece-tools compares whole lines)" \
+            if all(path in [line.rstrip("\r") for line in lines] for path in missing) else ""
+        _report(OP_EXCLUDE, findings).warning(
+            (), f"File op-exclude.txt does not contain required paths to exclude for OPCache: {', '.join(missing)}{crlf}",
+            "add each path on a line of its own")
+
+
+def composer_json(findings, raw, magento_version, lock):
+    """composer.json must be JSON (Composer reads it before ece-tools runs), and ComposerFile
+    (critical): on Magento 2.3 to before 2.4.3, with laminas/laminas-mvc or zendframework/zend-mvc
+    installed, autoload.psr-4 must map the MVC controller namespace to setup/src/Zend/Mvc/Controller/."""
+    data = None
+    if raw is not None:
+        try:
+            data = json.loads(_text(raw))
+        except ValueError as error:
+            _report(COMPOSER_JSON, findings, {(): (getattr(error, "lineno", 1), 1)}).error(
+                (), f"composer.json is not valid JSON ({getattr(error, 'msg', error)}); Composer cannot install the "
+                    "project", "fix the JSON syntax at this line")
+            return
+    key = magento_key(magento_version)
+    if key is None or not at_least(key, "2.3") or at_least(key, "2.4.3"):
+        return
+    if raw is None:
+        _report(COMPOSER_JSON, findings, present=False).error(
+            (), "Can't read composer.json file: it is missing", "commit the project's composer.json")
+        return
+    autoload = data.get("autoload") if isinstance(data, dict) else None
+    psr4 = autoload.get("psr-4") if isinstance(autoload, dict) else None
+    psr4 = psr4 if isinstance(psr4, dict) else {}
+    if any(namespace in psr4 for namespace in MVC_AUTOLOAD.values()):
+        return
+    package = next((name for name in MVC_AUTOLOAD if lock is not None and lock.has(name)), None)
+    if package is None:
+        return
+    text = _text(raw)
+    autoload_line = _line_of(text, r'"autoload"\s*:')
+    psr4_match = re.search(r'"psr-4"\s*:', text[text.find('"autoload"'):]) if '"autoload"' in text else None
+    positions = {("autoload",): (autoload_line, 1)}
+    if psr4_match:
+        positions[("autoload", "psr-4")] = (text[:text.find('"autoload"') + psr4_match.start()].count("\n") + 1, 1)
+    _report(COMPOSER_JSON, findings, positions).error(
+        ("autoload", "psr-4"),
+        f"Required configuration is missed in autoload section of composer.json file ({package} is installed)",
+        f'Add ("{MVC_AUTOLOAD[package]}": "{MVC_AUTOLOAD_PATH}") to autoload -> psr-4 section and re-run '
+        '"composer update" command locally. Then commit new composer.json and composer.lock files.')
+
+
+def _nesting_level_ok(value):
+    return re.fullmatch(r"\d+", str(value).strip()) is not None and int(str(value).strip()) <= MAX_NESTING_LEVEL
+
+
+def report_dir_nesting_level(findings, raw, app, app_report):
+    """ReportDirNestingLevel (warning): a committed pub/errors/local.xml must be XML that sets
+    config.report.dir_nesting_level, unless MAGE_ERROR_REPORT_DIR_NESTING_LEVEL is set. Without the
+    file there is nothing to check: ece-tools' build writes it from ERROR_REPORT_DIR_NESTING_LEVEL.
+    Magento's error processor reads the level as 0 to 32 and uses 0 (no nesting) for anything else."""
+    variables = app.get("variables") if isinstance(app.get("variables"), dict) else {}
+    env_vars = variables.get("env") if isinstance(variables.get("env"), dict) else {}
+    env_value = env_vars.get(NESTING_VARIABLE)
+    if env_value is not None and not _nesting_level_ok(env_value):
+        app_report.warning(("variables", "env", NESTING_VARIABLE),
+                           f"{NESTING_VARIABLE} is `{env_value}`; Magento reads 0 to {MAX_NESTING_LEVEL} and uses 0 "
+                           "(no nesting) for anything else", f"set a whole number from 0 to {MAX_NESTING_LEVEL}")
+    if raw is None:
+        return
+    text = _text(raw)
+    declaration = re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE)
+    try:
+        if declaration:
+            raise ValueError("Document types are not allowed.", text[:declaration.start()].count("\n") + 1)
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        problem, line = str(error), error.position[0]
+    except ValueError as error:
+        problem, line = error.args
+    else:
+        problem, line = None, 1
+    if problem:
+        _report(ERROR_REPORT_XML, findings, {(): (line, 1)}).warning(
+            (), f"Invalid configuration in the pub/errors/local.xml file. {problem}",
+            "Fix the directory nesting level configuration for error reporting in the file pub/errors/local.xml")
+        return
+    node = root.find("report/dir_nesting_level")
+    if node is None:
+        if env_value is None:
+            _report(ERROR_REPORT_XML, findings, {("config", "report"): (_line_of(text, r"<report\b"), 1)}).warning(
+                NESTING_PATH, "The directory nesting level value for error reporting has not been configured",
+                "You can configure the setting using the `config.report.dir_nesting_level` variable in the file "
+                "pub/errors/local.xml")
+        return
+    value = (node.text or "").strip()
+    if env_value is None and not _nesting_level_ok(value):
+        _report(ERROR_REPORT_XML, findings, {NESTING_PATH: (_line_of(text, r"<dir_nesting_level\b"), 1)}).warning(
+            NESTING_PATH, f"config.report.dir_nesting_level is `{value}`; Magento reads 0 to {MAX_NESTING_LEVEL} and "
+                          "uses 0 (no nesting) for anything else", f"set a whole number from 0 to {MAX_NESTING_LEVEL}")
+
+
+def braintree_variable(app_report, app, magento_version):
+    """MagentoAppYaml (critical): Magento 2.4.0 and later dropped the Braintree module, and ece-tools
+    stops the build while variables.env still sets its CHANNEL."""
+    variables = app.get("variables") if isinstance(app.get("variables"), dict) else {}
+    env_vars = variables.get("env") if isinstance(variables.get("env"), dict) else {}
+    if env_vars.get(BRAINTREE_VARIABLE) is None:
+        return
+    path = ("variables", "env", BRAINTREE_VARIABLE)
+    suggestion = (f"Remove the {BRAINTREE_VARIABLE} variable from the variables section of the `.magento.app.yaml` "
+                  "file; for Braintree use the official extension from the Commerce Marketplace")
+    key = magento_key(magento_version)
+    if key is None:
+        app_report.warning(path, "Braintree module configuration, which Magento 2.4.0 and later no longer support; "
+                                 "ece-tools stops the build on 2.4.0 and later (composer.lock does not say which "
+                                 "Magento this is)", suggestion)
+    elif at_least(key, "2.4.0"):
+        app_report.error(path, "Remove Magento Braintree module configuration which is no longer supported in Adobe "
+                               f"Commerce and Magento Open Source 2.4 and later versions (this is {magento_version}); "
+                               "ece-tools stops the build", suggestion)
