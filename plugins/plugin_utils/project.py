@@ -102,7 +102,7 @@ def read_project(read, magento_version=None, today=None):
         routes_schema.validate(Report(routes_doc, findings), routes_doc.data, app_name)
 
     version = magento_version or compatibility.magento_version_from_lock((read(LOCK_FILE) or b"").decode("utf-8", "replace"))
-    env_schema.validate(Report(env_doc, findings), env_doc.data, version)
+    env_schema.validate(Report(env_doc, findings), env_doc.data, version, app_doc.data)
     compatibility.check(version, app_schema.php_version(app.get("type", "")), services, app_report, services_report)
 
     ini_raw = read(PHP_INI_FILE)

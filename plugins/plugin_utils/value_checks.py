@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
 
 KIND_NAMES = {
@@ -62,3 +64,31 @@ def require(report, path, mapping, key, *kinds):
 def positive_integer(report, path, value):
     if expect(report, path, value, "integer") and value <= 0:
         report.error(path, f"must be greater than 0, not {value}")
+
+
+# PHP's view of a value, for the checks that restate what ece-tools (PHP) decides.
+PHP_TYPES = {"boolean": "boolean", "integer": "integer", "number": "double", "string": "string",
+             "list": "array", "map": "array", "null": "NULL"}
+_PHP_CONSTANT = re.compile(r"^\\?[A-Za-z_][A-Za-z0-9_]*(\\[A-Za-z_][A-Za-z0-9_]*)*::[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def php_type(value):
+    """The name PHP's gettype() gives the value ece-tools reads from the same YAML."""
+    kind = kind_of(value)
+    return PHP_TYPES.get(kind, kind)
+
+
+def php_empty(value):
+    """PHP's empty(): null, false, 0, 0.0, '', '0' and empty arrays."""
+    if value is None or isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value == 0
+    if isinstance(value, str):
+        return value in ("", "0")
+    return isinstance(value, (list, dict)) and not value
+
+
+def looks_like_php_constant(value):
+    """A `!php/const` value as the YAML reader keeps it: the constant's name, Class::NAME."""
+    return isinstance(value, str) and bool(_PHP_CONSTANT.match(value))

@@ -111,7 +111,7 @@ ROUTES = """\
 ENV = """\
 stage:
     global:
-        SCD_ON_DEMAND: true
+        SCD_ON_DEMAND: false
         MIN_LOGGING_LEVEL: info
     build:
         SCD_THREADS: 2
