@@ -14,7 +14,7 @@ from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import
 from ansible_collections.magecloud.platform.plugins.plugin_utils.located_yaml import Document
 from ansible_collections.magecloud.platform.plugins.plugin_utils.php_packages import extension_names, extension_packages
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import APP_FILE, SERVICES_FILE
-from ansible_collections.magecloud.platform.plugins.plugin_utils.release_offers import LABELS, same_line
+from ansible_collections.magecloud.platform.plugins.plugin_utils.release_offers import LABELS, PHP_SOURCES, same_line
 from ansible_collections.magecloud.platform.plugins.plugin_utils.services_schema import split_type
 
 SERVICE_LAYERS = ("mariadb", "redis", "rabbitmq", "opensearch")
@@ -28,6 +28,8 @@ def resolve_host(project, release, layers, php_source="auto", magento_version=No
     """(values, findings) for a host on Debian `release` running `layers` (php, mariadb, redis, rabbitmq,
     opensearch). values: {role variable: {"value": ..., "source": "file:line:col" or "Debian N default"}}."""
     release_offers.release(release)
+    if php_source not in PHP_SOURCES:
+        raise ValueError(f"php_source must be one of {', '.join(PHP_SOURCES)}, not {php_source!r}")
     resolution = _Resolution(project, str(release), php_source, magento_version or project.magento_version)
     values = {}
     if "php" in layers:
@@ -147,7 +149,8 @@ class _Resolution:
         report = self.reports[file_name]
         if result == WARNING:
             provider = "magecloud.platform installs" if offer.origin == "archive" else f"Debian {self.release} provides"
-            known = f", which Magento {self.line} supports" if supported else "; the Magento version is unknown, so its support is not checked"
+            known = (f", which Magento {self.line} supports" if supported
+                     else "; the Magento version is unknown, so its support is not checked")
             report.warning(path, f"{written} requested, {provider} {LABELS[family]} {offer.version}{known}",
                            "" if supported else "commit composer.lock, or pass the Magento version")
         elif result == ERROR:

@@ -7,6 +7,7 @@ import pathlib
 
 import pytest
 
+from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import Project, directory_reader, read_project
 from ansible_collections.magecloud.platform.plugins.plugin_utils.stack_resolution import apply_overrides, resolve_host
@@ -390,3 +391,12 @@ def test_inventory_values_win_and_say_so():
     assert merged == {"php_version": {"value": "8.3", "source": "inventory"},
                       "mariadb_version": {"value": "11.8", "source": "Debian 13 default"}}
     assert values["php_version"]["value"] == "8.4"
+
+
+def test_release_tables_have_the_same_keys_and_exceptions_name_known_extensions():
+    releases = table("debian_releases")["releases"]
+    assert len({tuple(sorted(facts)) for facts in releases.values()}) == 1
+    extensions = table("php_extensions")
+    assert set(extensions["debian"]) == set(releases)
+    for exceptions in extensions["debian"].values():
+        assert set(exceptions) <= set(extensions["packages"])
