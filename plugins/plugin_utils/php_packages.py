@@ -37,7 +37,8 @@ def extension_packages(report, runtime, php_version, php_source, release_name):
         elif data["packages"][name]:
             packages.add((renamed.get(name) or data["packages"][name]).format(v=php_version))
     if vendor:
-        report.warning(("runtime", "extensions"),
-                       f"{', '.join(vendor)} not installed: {'they come' if len(vendor) > 1 else 'it comes'} from the vendor's own "
-                       "repository, not from Debian", "install it with your own role, or remove it from runtime.extensions")
+        reason = ("are not installed: they come from their vendors' repositories" if len(vendor) > 1
+                  else "is not installed: it comes from its vendor's repository")
+        report.warning(("runtime", "extensions"), f"{', '.join(vendor)} {reason}, not from Debian",
+                       "install them with your own role, or remove them from runtime.extensions")
     return sorted(packages)

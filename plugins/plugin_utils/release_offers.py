@@ -76,8 +76,6 @@ def candidates(family, release_name, php_source="auto"):
 
 
 def _php_offer(requested, debian, php_source):
-    if php_source not in PHP_SOURCES:
-        raise ValueError(f"php_source must be one of {', '.join(PHP_SOURCES)}, not {php_source!r}")
     use_debian = php_source == "debian" or (php_source == "auto" and (same_line(requested, debian) or requested not in sury_php()))
     if use_debian:
         return Offer(debian, debian, "debian")

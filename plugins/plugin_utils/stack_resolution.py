@@ -14,7 +14,7 @@ from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import
 from ansible_collections.magecloud.platform.plugins.plugin_utils.located_yaml import Document
 from ansible_collections.magecloud.platform.plugins.plugin_utils.php_packages import extension_names, extension_packages
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import APP_FILE, SERVICES_FILE
-from ansible_collections.magecloud.platform.plugins.plugin_utils.release_offers import LABELS, same_line
+from ansible_collections.magecloud.platform.plugins.plugin_utils.release_offers import LABELS, PHP_SOURCES, same_line
 from ansible_collections.magecloud.platform.plugins.plugin_utils.services_schema import split_type
 
 SERVICE_LAYERS = ("mariadb", "redis", "rabbitmq", "opensearch")
@@ -28,6 +28,8 @@ def resolve_host(project, release, layers, php_source="auto", magento_version=No
     """(values, findings) for a host on Debian `release` running `layers` (php, mariadb, redis, rabbitmq,
     opensearch). values: {role variable: {"value": ..., "source": "file:line:col" or "Debian N default"}}."""
     release_offers.release(release)
+    if php_source not in PHP_SOURCES:
+        raise ValueError(f"php_source must be one of {', '.join(PHP_SOURCES)}, not {php_source!r}")
     resolution = _Resolution(project, str(release), php_source, magento_version or project.magento_version)
     values = {}
     if "php" in layers:
@@ -62,7 +64,8 @@ def fits(supported, version):
 
 
 def range_text(bounds):
-    low, high = bounds
+    """'8.3 and 8.4', '10.6 to 11.8', '8.x' (a bound of one number covers its whole major)."""
+    low, high = (bound if "." in bound else f"{bound}.x" for bound in bounds)
     if low == high:
         return low
     low_key, high_key = version_key(low), version_key(high)
@@ -132,7 +135,8 @@ class _Resolution:
         return next(family for family in LAYER_FAMILIES[layer] if release_offers.candidates(family, self.release, "debian"))
 
     def default_install(self, family):
-        return release_offers.candidates(family, self.release, "debian")[0]
+        newest = release_offers.candidates(family, self.release, "debian")[0]
+        return release_offers.offer(family, newest, self.release, "debian").install
 
     def supported(self, family):
         if self.matrix is None:
@@ -145,7 +149,8 @@ class _Resolution:
         report = self.reports[file_name]
         if result == WARNING:
             provider = "magecloud.platform installs" if offer.origin == "archive" else f"Debian {self.release} provides"
-            known = f", which Magento {self.line} supports" if supported else "; the Magento version is unknown, so its support is not checked"
+            known = (f", which Magento {self.line} supports" if supported
+                     else "; the Magento version is unknown, so its support is not checked")
             report.warning(path, f"{written} requested, {provider} {LABELS[family]} {offer.version}{known}",
                            "" if supported else "commit composer.lock, or pass the Magento version")
         elif result == ERROR:
@@ -179,16 +184,18 @@ class _Resolution:
 
     def ways_out(self, written, family, requested):
         """Each change that makes the request resolve: other hosts, another type, another PHP source."""
+        kind = written.partition(":")[0]
+        here = self.fitting_type(kind, family, self.release)
         ways = []
-        for name in self.others + [self.release]:
+        for name in self.others:
             offer = release_offers.offer(family, requested, name, self.php_source)
             result = verdict(requested, offer, self.supported(family))
-            if name != self.release and result != ERROR:
+            change = self.fitting_type(kind, family, name)
+            if result != ERROR:
                 ways.append(f"use Debian {name} hosts" + (f" with their {LABELS[family]} {offer.version}" if result == WARNING else ""))
-                continue
-            change = self.fitting_type(written.partition(":")[0], family, name)
-            if change:
-                ways.append(change if name == self.release else f"use Debian {name} hosts with {change}")
+            elif change and change != here:
+                ways.append(f"use Debian {name} hosts with {change}")
+        ways += [here] if here else []
         if family == "php" and self.php_source == "debian" and requested in release_offers.sury_php():
             ways.append("php_source: sury")
         return ", or ".join(ways) or (f"no Debian release provides a {LABELS[family]} that Magento {self.line} supports: "
