@@ -83,7 +83,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 # A claim lives for the milliseconds between its creation and its rename; an older one was left by a run that died.
 CLAIM_STALE_SECONDS = 30
-FIRST_DELAY, LONGEST_DELAY = 0.05, 1.0
+FIRST_DELAY = 0.05
+LONGEST_DELAY = 1.0
 
 
 class LockBusy(Exception):

@@ -177,4 +177,3 @@ def test_restore_creates_the_target_database_with_its_name_quoted(tmp_path, monk
     calls = (bin_dir / "mysql.log").read_text().splitlines()
     assert "CREATE DATABASE IF NOT EXISTS `copy``; DROP DATABASE shop; --`" in calls
     assert calls[-2:] == ["--", "copy`; DROP DATABASE shop; --"]
-

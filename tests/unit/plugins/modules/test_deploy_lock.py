@@ -68,7 +68,7 @@ def test_two_runs_racing_for_an_expired_lock_never_both_proceed(tmp_path):
                   for side in ("a", "b")]
         for taker in takers:
             taker.start()
-        outcomes = sorted(results.get(timeout=60) for _ in takers)
+        outcomes = sorted(results.get(timeout=60) for unused_taker in takers)
         for taker in takers:
             taker.join()
         winner = json.loads(lock.read_text())["holder"]
