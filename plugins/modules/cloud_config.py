@@ -68,6 +68,18 @@ options:
     description: Fail when any finding is an error.
     type: bool
     default: true
+  hosts:
+    description:
+      - Inventory hosts to resolve the stack for. Each host's Debian release, groups and inventory values are
+        read from C(hostvars); what the project asks for is held against what that release provides and what
+        the project's Magento version supports. A request a host cannot honour is an error naming the host.
+      - Without O(project_dir) or O(git_repo), each host gets what its release provides.
+    type: list
+    elements: str
+  layers_by_group:
+    description: Which layers (V(php), V(mariadb), V(redis), V(rabbitmq), V(opensearch)) each inventory group runs, for O(hosts).
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -92,6 +104,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+hosts:
+  description:
+    - Per host of O(hosts), C(values) (role variables such as C(php_version), C(php_extension_packages),
+      C(redis_engine), C(opensearch_version), with the inventory's own values winning) and C(sources), one line
+      per value saying where it came from (project file:line:column, V(inventory) or the release default).
+  returned: when O(hosts) is given
+  type: dict
 commit:
   description: The commit O(git_ref) resolves to.
   returned: when O(git_repo) is given
