@@ -92,7 +92,10 @@ class ActionModule(ActionBase):
             layers = {layer for group in inventory.get("group_names", []) for layer in args["layers_by_group"].get(group, [])}
             values, sources, findings = stack_plan.plan_host(project, release, layers, inventory)
             result["hosts"][host] = {"values": values, "sources": sources}
-            project.findings.extend(replace(finding, message=f"{finding.message} (host {host})") for finding in findings)
+            # The extension findings of reading the project come again for each host; keep the first.
+            known = set(project.findings)
+            project.findings.extend(replace(finding, message=f"{finding.message} (host {host})")
+                                    for finding in findings if finding not in known)
 
     @staticmethod
     def _reader(args):

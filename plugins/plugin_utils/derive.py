@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import json
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils.app_schema import parse_mount, php_version
+from ansible_collections.magecloud.platform.plugins.plugin_utils.app_schema import parse_mount
 from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import table
 from ansible_collections.magecloud.platform.plugins.plugin_utils.services_schema import split_type
 
@@ -25,13 +25,10 @@ def encode(value):
 
 
 def stack(project):
-    """Variables the roles take as defaults (inventory values win)."""
+    """What the deploy needs of the app: mounts, crons, workers, hooks (the hosts' stack is resolved per
+    host by stack_plan)."""
     app = project.app
-    version = php_version(app.get("type", "")) or ""
     return {
-        "php_version": version,
-        "php_extension_packages": _extension_packages(app, version),
-        "php_ini_overrides": dict(project.php_ini),
         "services": _services(project.services),
         "redis_instances": sorted(rel for rel, target in _relationship_targets(app).items()
                                   if _service_kind(project.services, target[0]) in ("redis", "valkey")),
@@ -42,15 +39,8 @@ def stack(project):
         "workers": {name: (worker.get("commands") or {}).get("start")
                     for name, worker in (app.get("workers") or {}).items() if isinstance(worker, dict)},
         "hooks": {name: script or "" for name, script in (app.get("hooks") or {}).items()},
-        "web_locations": web_locations(app),
         "route_cache": _route_cache(project.routes or DEFAULT_ROUTES),
     }
-
-
-def _extension_packages(app, version):
-    packages = table("php_extensions")["packages"]
-    names = [item.get("name") if isinstance(item, dict) else item for item in (app.get("runtime") or {}).get("extensions", [])]
-    return sorted({packages[name].format(v=version) for name in names if packages.get(name)})
 
 
 def _services(services):

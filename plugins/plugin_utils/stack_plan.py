@@ -35,5 +35,6 @@ def plan_host(project, release, layers, inventory):
 
 
 def _shown(value):
-    text = str(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return f"{len(value)} locations: {', '.join(str(item.get('path')) for item in value)}"
+    return str(value)

@@ -65,15 +65,12 @@ def test_application_variables_and_plain_values():
 def test_stack_variables_for_the_roles():
     project = read_project(reader(project_files("2.4.7")))
     stack = derive.stack(project)
-    assert stack["php_version"] == "8.3"
-    assert stack["php_extension_packages"] == ["php8.3-redis", "php8.3-xsl"]
-    assert stack["php_ini_overrides"]["memory_limit"] == "2G"
     assert stack["services"]["mysql"] == {"type": "mysql", "version": "10.11", "disk": 5120, "role": "mariadb"}
     assert stack["redis_instances"] == ["redis"]
     assert {"path": "pub/static", "source": "shared", "source_path": "files/static"} in stack["mounts"]
     assert stack["crons"] == [{"name": "cronrun", "spec": "*/5 * * * *", "cmd": "php bin/magento cron:run", "timeout": None}]
     assert stack["workers"] == {"queue": "php bin/magento queue:consumers:start async.operations.all"}
-    assert [location["path"] for location in stack["web_locations"]] == ["/", "/media", "/static"]
+    assert [location["path"] for location in derive.web_locations(project.app)] == ["/", "/media", "/static"]
     assert stack["route_cache"][0]["default_ttl"] == 300
 
 
