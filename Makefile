@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .cache/collections/ansible_collections/magecloud/platform
-DEBIAN_RELEASE ?= 12
+# 13 carries the current Magento line (PHP 8.4, MariaDB 11.8, Valkey 8); 12 the 2.4.6 line.
+DEBIAN_RELEASE ?= 13
 DEMO_HOST := magecloud-demo
 DEMO_PORT ?= 8080
 SAMPLE_REPO := $(CURDIR)/.cache/sample-app
@@ -19,7 +20,7 @@ OPENSEARCH_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH_VERSION).zip
 ELASTICSEARCH_VERSION := 7.17.25
 ELASTICSEARCH_ZIP := $(DIST_DIR)/elasticsearch-$(ELASTICSEARCH_VERSION).zip
 
-.PHONY: help venv image host-prep dist demo demo-down test test-fast lint sanity unit importer molecule
+.PHONY: help venv image images host-prep dist demo demo-down test test-fast lint sanity unit importer molecule
 
 help:
 	@echo "make demo       converge the all-in-one demo host (Docker container $(DEMO_HOST))"
@@ -44,6 +45,12 @@ image:
 	scripts/ensure-docker.sh
 	images/build-base-image.sh $(DEBIAN_RELEASE)
 
+# The scenarios run on both releases.
+images:
+	scripts/ensure-docker.sh
+	images/build-base-image.sh 12
+	images/build-base-image.sh 13
+
 # OpenSearch's minimal distribution (no bundled JDK) from Maven Central, for hosts without internet.
 $(OPENSEARCH_ZIP):
 	mkdir -p $(DIST_DIR)
@@ -66,9 +73,9 @@ host-prep: dist
 	scripts/raise-map-count.sh
 
 demo: venv image host-prep
-	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --publish 127.0.0.1:$(DEMO_PORT):80
-	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml
-	$(BIN)/ansible-playbook tests/fixtures/sample_repo.yml -e sample_repo_dir=$(SAMPLE_REPO)
+	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --release $(DEBIAN_RELEASE) --publish 127.0.0.1:$(DEMO_PORT):80
+	$(BIN)/ansible-playbook tests/fixtures/sample_repo.yml -e sample_repo_dir=$(SAMPLE_REPO) -e sample_app_debian_release=$(DEBIAN_RELEASE)
+	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml -e magecloud_git_repo=$(SAMPLE_REPO) -e magecloud_git_ref=main
 	$(BIN)/ansible-playbook -i inventories/local playbooks/deploy.yml -e magecloud_git_repo=$(SAMPLE_REPO) -e magecloud_git_ref=main
 	@echo "Demo host $(DEMO_HOST) is converged and runs the sample app. Shell: docker exec -it $(DEMO_HOST) bash"
 	@echo "Through Varnish -> nginx -> PHP-FPM: http://127.0.0.1:$(DEMO_PORT)/ (release and code versions)"
@@ -91,9 +98,13 @@ unit: venv
 importer: venv
 	scripts/galaxy-importer.sh
 
-molecule: venv image host-prep
-	$(BIN)/molecule test --all
+SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
+
+molecule: venv images host-prep
+	for scenario in $(SCENARIOS); do scripts/stage.sh molecule-$$scenario $(BIN)/molecule test -s $$scenario; done
 
 test-fast: lint sanity unit importer
 
-test: test-fast molecule
+# Each stage prints its wall time (docs/benchmarks.md keeps the table).
+test: venv
+	for target in lint sanity unit importer images host-prep molecule; do scripts/stage.sh $$target $(MAKE) --no-print-directory $$target; done

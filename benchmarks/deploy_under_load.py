@@ -196,7 +196,8 @@ def naive_deploy(host, version):
         subprocess.run(["docker", "exec", host, "sh", "-c", f"printf \"<?php\\nreturn 'v{version}';\\n\" > {current}/{relative}"],
                        check=True)
         time.sleep(0.3)
-    subprocess.run(["docker", "exec", host, "systemctl", "restart", "php8.2-fpm"], check=True)
+    # The FPM unit is named after the PHP version the host runs (php8.2-fpm on Debian 12, php8.4-fpm on 13).
+    subprocess.run(["docker", "exec", host, "sh", "-c", "systemctl restart 'php*-fpm.service'"], check=True)
 
 
 def main():

@@ -18,6 +18,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 HARNESS_CONFIG = ROOT / ".config" / "molecule" / "config.yml"
 
 
+IMAGE_REPOSITORY = "magecloud/debian"
+
+
 def platform_settings():
     with HARNESS_CONFIG.open() as handle:
         return yaml.safe_load(handle)["platforms"][0]
@@ -32,6 +35,11 @@ def docker_run_args(name, platform, publish):
     args += [f"--volume={volume}" for volume in platform["volumes"]]
     args += [f"--publish={port}" for port in publish]
     return args + [platform["image"], platform["command"]]
+
+
+def container_image(name):
+    result = subprocess.run(["docker", "inspect", "-f", "{{.Config.Image}}", name], capture_output=True, text=True, check=False)
+    return result.stdout.strip()
 
 
 def container_state(name):
@@ -59,9 +67,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name")
     parser.add_argument("--publish", action="append", default=[], metavar="ADDR:HOSTPORT:PORT")
+    parser.add_argument("--release", default="13", choices=["12", "13"], help="Debian release of the host")
     options = parser.parse_args()
 
     state = container_state(options.name)
+    image = f"{IMAGE_REPOSITORY}:{options.release}"
+    if state is not None and container_image(options.name) != image:
+        fail(f"{options.name} exists from {container_image(options.name)}, not {image}.",
+             "run make demo-down first to start over on the other Debian release.")
     if state:
         print(f"{options.name} is running; converging it again.")
     elif state is False:
@@ -78,7 +91,7 @@ def create(options):
         if port_taken(address, int(host_port)):
             fail(f"port {address}:{host_port} is taken by another program, so the demo host cannot publish on it.",
                  f"stop what listens there (ss -ltnp 'sport = :{host_port}') or run make demo DEMO_PORT=<free port>.")
-    platform = platform_settings()
+    platform = dict(platform_settings(), image=f"{IMAGE_REPOSITORY}:{options.release}")
     subprocess.run(docker_run_args(options.name, platform, options.publish), check=True, stdout=subprocess.DEVNULL)
     print(f"{options.name} created from {platform['image']}.")
 

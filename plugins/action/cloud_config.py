@@ -12,7 +12,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_plan
-from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING, counts, not_shown_line, shown
+from ansible_collections.magecloud.platform.plugins.module_utils.masking import mask_secrets
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import (
     APP_FILE, GitRefError, Project, directory_reader, git_reader, read_project, resolve_git_ref)
 
@@ -55,30 +56,26 @@ class ActionModule(ActionBase):
             if args["project_dir"] or args["git_repo"] else Project(magento_version=args["magento_version"] or "")
         if args["hosts"]:
             self._plan_hosts(result, project, args, task_vars["hostvars"])
-        lines = [str(finding) for finding in project.findings]
+        part, error_lines = findings_result(project.findings)
+        result.update(part)
         if args["print_findings"]:
-            for line in lines:
+            for line in result["findings_text"]:
                 Display().display(line, stderr=True)
-        errors = sum(1 for finding in project.findings if finding.severity == ERROR)
-        result.update(
-            changed=False,
-            findings=[finding.as_dict() for finding in project.findings],
-            findings_text=lines,
-            error_count=errors,
-            warning_count=sum(1 for finding in project.findings if finding.severity == WARNING),
-            magento_version=project.magento_version,
-            model={"app": project.app, "services": project.services, "routes": project.routes,
-                   "env": project.env, "php_ini": project.php_ini},
-        )
-        if errors:
+        result.update(changed=False, magento_version=project.magento_version)
+        if result["error_count"]:
+            # Findings only: the parsed files stay out of a failed result.
             if args["fail_on_error"]:
-                result.update(failed=True, msg=f"{errors} error(s) in the project's cloud files:\n" + "\n".join(
-                    line for line in lines if f": {ERROR}: " in line))
+                result.update(failed=True, msg=f"{result['error_count']} error(s) in the project's cloud files:\n" + "\n".join(error_lines))
             return result
+        result["model"] = mask_secrets({"app": project.app, "services": project.services, "routes": project.routes,
+                                        "env": project.env, "php_ini": project.php_ini})
         result["stack"] = derive.stack(project)
         result["runtime_env"] = derive.runtime_environment(
             project, args["endpoints"], args["domains"], args["environment"], args["app_dir"],
             args["variables"], args["tree_id"])
+        # runtime_env carries the endpoints' passwords and the variables (CRYPT_KEY, ADMIN_PASSWORD)
+        # the hosts need: the registered result keeps them, callbacks print it as censored at any -v.
+        result["_ansible_no_log"] = True
         return result
 
     @staticmethod
@@ -99,9 +96,33 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _reader(args):
-        if args["git_repo"]:
-            return git_reader(args["git_repo"], args["git_ref"])
-        if not os.path.isdir(args["project_dir"]):
-            raise AnsibleActionFail(f"project_dir {args['project_dir']} is not a directory; "
-                                    f"point it at the project root that holds {APP_FILE}")
-        return directory_reader(args["project_dir"])
+        if args["project_dir"]:
+            if not os.path.isdir(args["project_dir"]):
+                raise AnsibleActionFail(f"project_dir {args['project_dir']} is not a directory; "
+                                        f"point it at the project root that holds {APP_FILE}")
+            return directory_reader(args["project_dir"])
+        return git_reader(args["git_repo"], args["git_ref"])
+
+
+def findings_result(findings):
+    """(the findings part of the result, the lines of the errors): at most MAX_FINDINGS_PER_FILE findings
+    per file, the rest of a file as one `… and K more not shown` line, counts over every finding."""
+    visible, hidden = shown(findings)
+    text, error_text = [], []
+    for file in sorted({finding.file for finding in visible} | set(hidden)):
+        for finding in (finding for finding in visible if finding.file == file):
+            text.append(str(finding))
+            if finding.severity == ERROR:
+                error_text.append(text[-1])
+        if file in hidden:
+            text.append(not_shown_line(file, hidden[file]))
+            if hidden[file][ERROR]:
+                error_text.append(text[-1])
+    total = counts(findings)
+    return {
+        "findings": [finding.as_dict() for finding in visible],
+        "findings_text": text,
+        "findings_not_shown": {file: sum(number.values()) for file, number in hidden.items()},
+        "error_count": total[ERROR],
+        "warning_count": total[WARNING],
+    }, error_text

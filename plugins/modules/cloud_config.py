@@ -15,6 +15,21 @@ description:
     message and suggestion; fails listing every error before any host is touched.
   - Without errors, derives the stack variables for the roles and the runtime environment
     (C(MAGENTO_CLOUD_*), base64 JSON as on the cloud) from the inventory's endpoints.
+  - Hostile files are findings, never tracebacks. A file is not read when it is a symbolic link that
+    resolves outside O(project_dir) or into C(/dev), C(/proc) or C(/sys), a symbolic link in the commit
+    of O(git_repo), a directory, a device or FIFO, unreadable, or larger than its limit (2 MiB for the
+    YAML files, 256 KiB for C(php.ini), 8 MiB for C(composer.lock)); nor is a YAML file whose values,
+    aliases expanded, pass 10,000 or that nests deeper than 64 levels (alias bombs).
+  - C(!php/const NAME) values and keys, which ece-tools reads as PHP constants, are read as the
+    constant's name.
+  - No secret appears in the result or the printed findings, at any verbosity. Messages never quote
+    the value of a password, C(*_KEY), C(*_SECRET), C(*_TOKEN) or crypt setting, nor the credentials
+    of a connection string; RV(model) is masked like the P(magecloud.platform.mask_secrets#filter)
+    filter does; a failed result holds the findings only. A successful result also holds
+    RV(runtime_env), which carries the endpoints' passwords and the variables the hosts need, so it
+    is marked C(no_log); callbacks print it as censored, the registered variable keeps every value.
+  - At most 100 findings are kept and printed per file, errors first; the rest are counted in one
+    C(... and K more not shown) line per file.
   - This is an action plugin; it runs on the controller only.
 author: magecloud.platform maintainers (@magecloud)
 options:
@@ -120,21 +135,29 @@ tree:
   returned: when O(git_repo) is given
   type: str
 findings:
-  description: Every finding, errors and warnings, in file and line order.
+  description:
+    - The findings, errors and warnings, in file and line order; at most 100 per file, errors first.
   returned: always
   type: list
   elements: dict
 findings_text:
-  description: "The findings as C(FILE:LINE:COL: SEVERITY: key.path: message (suggestion)) lines."
+  description:
+    - "The findings as C(FILE:LINE:COL: SEVERITY: key.path: message) lines, each with its suggestion in
+      parentheses; after a file's last one, C(FILE: ... and K more not shown) with the number of errors
+      and warnings among them, when the file has more."
   returned: always
   type: list
   elements: str
+findings_not_shown:
+  description: Per file, the number of findings beyond the ones in RV(findings).
+  returned: always
+  type: dict
 error_count:
-  description: Number of errors.
+  description: Number of errors, the ones not shown included.
   returned: always
   type: int
 warning_count:
-  description: Number of warnings.
+  description: Number of warnings, the ones not shown included.
   returned: always
   type: int
 magento_version:
@@ -142,15 +165,18 @@ magento_version:
   returned: always
   type: str
 model:
-  description: The parsed files (app, services, routes, env, php_ini).
-  returned: always
+  description:
+    - The parsed files (app, services, routes, env, php_ini) with every secret masked
+      (P(magecloud.platform.mask_secrets#filter)).
+  returned: when there are no errors
   type: dict
 stack:
   description: Variables for the roles derived from the project.
   returned: when there are no errors
   type: dict
 runtime_env:
-  description: The C(MAGENTO_CLOUD_*) environment variables.
+  description:
+    - The C(MAGENTO_CLOUD_*) environment variables, secrets included; the result is marked C(no_log).
   returned: when there are no errors
   type: dict
 """

@@ -94,7 +94,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.magecloud.platform.plugins.module_utils.php_array import escaped, merge, render
-from ansible_collections.magecloud.platform.plugins.module_utils.secret_keys import secret_values
+from ansible_collections.magecloud.platform.plugins.module_utils.masking import secret_values
 
 READ_ARRAY = 'echo json_encode(include $argv[1], JSON_PRESERVE_ZERO_FRACTION);'
 

@@ -11,7 +11,7 @@ logger object"). Unknown options are only ignored, so they are warnings here.
 from __future__ import annotations
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
-from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import KIND_NAMES, kind_of
+from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import KIND_NAMES, is_whole_number, kind_of
 
 STRICTER = "stricter than ece-tools"
 LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
@@ -94,7 +94,7 @@ def _level(report, where, value):
     if isinstance(value, bool) or value in (None, "", 0):
         return
     text = str(value)
-    if text.lower() in LEVELS or text.lstrip("-").isdigit():
+    if text.lower() in LEVELS or is_whole_number(text):
         return
     report.error(where, f"`{value}` is not a log level; ece-tools cannot build its logger and stops",
                  did_you_mean(text.lower(), LEVELS) or f"levels: {', '.join(LEVELS)}")

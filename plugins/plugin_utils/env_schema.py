@@ -16,7 +16,7 @@ from ansible_collections.magecloud.platform.plugins.plugin_utils.catalog import 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.env_values import STAGES, satisfies, stage_maps
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import did_you_mean
 from ansible_collections.magecloud.platform.plugins.plugin_utils.value_checks import (
-    KIND_NAMES, kind_of, looks_like_php_constant, php_type)
+    KIND_NAMES, is_whole_number, kind_of, looks_like_php_constant, php_type)
 
 TOP_LEVEL = ("stage", "system", "log")
 STRICTER = "stricter than ece-tools"
@@ -134,7 +134,7 @@ def _php_kind(value):
 
 
 def _type_hint(value, wanted):
-    if wanted == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if wanted == "integer" and isinstance(value, str) and is_whole_number(value.strip()):
         return f"write the number without quotes: {value.strip()}"
     if wanted == "boolean" and isinstance(value, str) and value.lower() in ("true", "false", "enabled", "disabled", "1", "0"):
         word = "true" if value.lower() in ("true", "enabled", "1") else "false"

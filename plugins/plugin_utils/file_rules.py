@@ -57,13 +57,16 @@ def _report(name, findings, positions=None, present=True):
     return Report(Document(name, None, positions or {}, present=present), findings)
 
 
-def check(findings, files, ini_raw, app_doc, magento_version, lock):
-    """Every file check. files: {name in FILES: bytes or None}. Returns config.php's `modules` (or None)."""
+def check(findings, files, ini_raw, app_doc, magento_version, lock, refused=()):
+    """Every file check. files: {name in FILES: bytes or None}. Returns config.php's `modules` (or None).
+    refused: names of files that are there but were not read, each already a finding of its own; they
+    are not reported as missing, and the checks of their content are skipped."""
     app = app_doc.data if isinstance(app_doc.data, dict) else {}
     build_options(findings, files.get(BUILD_OPTIONS))
-    modules = config_php(findings, files.get(CONFIG_PHP))
-    opcache_exclude_paths(findings, ini_raw, files.get(OP_EXCLUDE))
-    composer_json(findings, files.get(COMPOSER_JSON), magento_version, lock)
+    modules = config_php(findings, files.get(CONFIG_PHP)) if CONFIG_PHP not in refused else None
+    opcache_exclude_paths(findings, ini_raw, files.get(OP_EXCLUDE), refused)
+    if COMPOSER_JSON not in refused:
+        composer_json(findings, files.get(COMPOSER_JSON), magento_version, lock)
     report_dir_nesting_level(findings, files.get(ERROR_REPORT_XML), app, Report(app_doc, findings))
     braintree_variable(Report(app_doc, findings), app, magento_version)
     return modules
@@ -72,17 +75,17 @@ def check(findings, files, ini_raw, app_doc, magento_version, lock):
 def build_options(findings, raw):
     """UnsupportedBuildOptionsIni (warning)."""
     if raw is not None:
-        _report(BUILD_OPTIONS, findings).warning((), "The build_options.ini file is no longer supported; ece-tools "
-                                                     "ignores it",
-                                                 "Modify your configuration to specify build options in the "
-                                                 ".magento.env.yaml file")
+        _report(BUILD_OPTIONS, findings).warning((), "build_options.ini is a leftover of old cloud projects: ece-tools "
+                                                     "reads none of it",
+                                                 "move its settings to the build stage of .magento.env.yaml and "
+                                                 "delete the file")
 
 
 def config_php(findings, raw):
     """ConfigFileExists and ModulesExists (warnings); a file PHP cannot parse stops the build (error)."""
     if raw is None:
         _report(CONFIG_PHP, findings, present=False).warning(
-            (), "File app/etc/config.php does not exist",
+            (), "app/etc/config.php is not in the project, so the build cannot tell which modules are on",
             "run `bin/magento module:enable --all`, then `git add -f app/etc/config.php` and commit it")
         return None
     try:
@@ -98,8 +101,8 @@ def config_php(findings, raw):
             "keep config.php as Magento writes it: literal keys and values only")
         return None
     if not isinstance(data, dict) or "modules" not in data:
-        _report(CONFIG_PHP, findings).warning((), "The modules section is missing from the shared config file "
-                                                  "app/etc/config.php",
+        _report(CONFIG_PHP, findings).warning((), "app/etc/config.php has no `modules` list, so the build cannot "
+                                                  "tell which modules are on",
                                               "run `bin/magento module:enable --all` and commit app/etc/config.php")
         return None
     return data["modules"] if isinstance(data["modules"], dict) else None
@@ -113,14 +116,16 @@ def _ini_setting(text, name):
     return settings.get(name), (lines[-1] if lines else 1)
 
 
-def opcache_exclude_paths(findings, ini_raw, exclude_raw):
+def opcache_exclude_paths(findings, ini_raw, exclude_raw, refused=()):
     """OpcacheExcludePaths (warning): php.ini points opcache.blacklist_filename at the app's
     op-exclude.txt, and that file lists the app/etc paths OPcache must not cache."""
     if ini_raw is None or exclude_raw is None:
-        missing = PHP_INI if ini_raw is None else OP_EXCLUDE
-        _report(missing, findings, present=False).warning(
-            (), f"File php.ini or op-exclude.txt does not exist ({missing} is missing)",
-            "Check if your cloud template contains latest php.ini and op-exclude.txt files")
+        missing = [name for name, raw in ((PHP_INI, ini_raw), (OP_EXCLUDE, exclude_raw))
+                   if raw is None and name not in refused]
+        if missing:
+            _report(missing[0], findings, present=False).warning(
+                (), f"{missing[0]} is not in the project: OPcache then caches app/etc files a deploy rewrites",
+                "take php.ini and op-exclude.txt from the current cloud template of your Magento line")
         return
     value, line = _ini_setting(_text(ini_raw), OPCACHE_BLACKLIST)
     if value != OPCACHE_BLACKLIST_VALUE:
@@ -128,7 +133,7 @@ def opcache_exclude_paths(findings, ini_raw, exclude_raw):
         extra = (" (that is the app directory only on Adobe's cloud; ece-tools compares it with this host's app "
                  "directory)") if value == "/app/op-exclude.txt" else ""
         _report(PHP_INI, findings, {(OPCACHE_BLACKLIST,): (line, 1)}).warning(
-            (OPCACHE_BLACKLIST,), f"File php.ini does not contain opcache.blacklist_filename configuration: it {found}"
+            (OPCACHE_BLACKLIST,), f"php.ini does not point OPcache at op-exclude.txt: {OPCACHE_BLACKLIST} {found}"
                                   f"{extra}",
             f'set `{OPCACHE_BLACKLIST}="{OPCACHE_BLACKLIST_VALUE}"` as the cloud template php.ini does')
         return
@@ -138,7 +143,7 @@ def opcache_exclude_paths(findings, ini_raw, exclude_raw):
         crlf = " (the file has Windows line ends; ece-tools compares whole lines)" \
             if all(path in [line.rstrip("\r") for line in lines] for path in missing) else ""
         _report(OP_EXCLUDE, findings).warning(
-            (), f"File op-exclude.txt does not contain required paths to exclude for OPCache: {', '.join(missing)}{crlf}",
+            (), f"op-exclude.txt leaves these app/etc files to OPcache: {', '.join(missing)}{crlf}",
             "add each path on a line of its own")
 
 
@@ -160,7 +165,7 @@ def composer_json(findings, raw, magento_version, lock):
         return
     if raw is None:
         _report(COMPOSER_JSON, findings, present=False).error(
-            (), "Can't read composer.json file: it is missing", "commit the project's composer.json")
+            (), "composer.json is not in the project", "commit the project's composer.json")
         return
     autoload = data.get("autoload") if isinstance(data, dict) else None
     psr4 = autoload.get("psr-4") if isinstance(autoload, dict) else None
@@ -178,9 +183,9 @@ def composer_json(findings, raw, magento_version, lock):
         positions[("autoload", "psr-4")] = (text[:text.find('"autoload"') + psr4_match.start()].count("\n") + 1, 1)
     _report(COMPOSER_JSON, findings, positions).error(
         ("autoload", "psr-4"),
-        f"Required configuration is missed in autoload section of composer.json file ({package} is installed)",
-        f'Add ("{MVC_AUTOLOAD[package]}": "{MVC_AUTOLOAD_PATH}") to autoload -> psr-4 section and re-run '
-        '"composer update" command locally. Then commit new composer.json and composer.lock files.')
+        f"composer.json does not map the MVC controller namespace Magento's setup needs ({package} is installed)",
+        f'map "{MVC_AUTOLOAD[package]}" to "{MVC_AUTOLOAD_PATH}" under autoload.psr-4, run `composer update` '
+        'and commit composer.json and composer.lock')
 
 
 def _nesting_level_ok(value):
@@ -215,16 +220,16 @@ def report_dir_nesting_level(findings, raw, app, app_report):
         problem, line = None, 1
     if problem:
         _report(ERROR_REPORT_XML, findings, {(): (line, 1)}).warning(
-            (), f"Invalid configuration in the pub/errors/local.xml file. {problem}",
-            "Fix the directory nesting level configuration for error reporting in the file pub/errors/local.xml")
+            (), f"pub/errors/local.xml cannot be read as XML: {problem}",
+            "fix the file, or delete it and let the build write Magento's default")
         return
     node = root.find("report/dir_nesting_level")
     if node is None:
         if env_value is None:
             _report(ERROR_REPORT_XML, findings, {("config", "report"): (_line_of(text, r"<report\b"), 1)}).warning(
-                NESTING_PATH, "The directory nesting level value for error reporting has not been configured",
-                "You can configure the setting using the `config.report.dir_nesting_level` variable in the file "
-                "pub/errors/local.xml")
+                NESTING_PATH, "pub/errors/local.xml sets no directory nesting level for error reports",
+                "set config.report.dir_nesting_level in pub/errors/local.xml, or the "
+                "MAGE_ERROR_REPORT_DIR_NESTING_LEVEL variable")
         return
     value = (node.text or "").strip()
     if env_value is None and not _nesting_level_ok(value):
@@ -241,14 +246,13 @@ def braintree_variable(app_report, app, magento_version):
     if env_vars.get(BRAINTREE_VARIABLE) is None:
         return
     path = ("variables", "env", BRAINTREE_VARIABLE)
-    suggestion = (f"Remove the {BRAINTREE_VARIABLE} variable from the variables section of the `.magento.app.yaml` "
-                  "file; for Braintree use the official extension from the Commerce Marketplace")
+    suggestion = (f"delete variables.env.{BRAINTREE_VARIABLE}; Braintree now comes as PayPal's own extension "
+                  "with its own settings")
     key = magento_key(magento_version)
     if key is None:
         app_report.warning(path, "Braintree module configuration, which Magento 2.4.0 and later no longer support; "
                                  "ece-tools stops the build on 2.4.0 and later (composer.lock does not say which "
                                  "Magento this is)", suggestion)
     elif at_least(key, "2.4.0"):
-        app_report.error(path, "Remove Magento Braintree module configuration which is no longer supported in Adobe "
-                               f"Commerce and Magento Open Source 2.4 and later versions (this is {magento_version}); "
-                               "ece-tools stops the build", suggestion)
+        app_report.error(path, f"sets the Braintree module's {BRAINTREE_VARIABLE}, and Magento {magento_version} has no "
+                               "such module any more (2.4.0 dropped it); ece-tools stops the build", suggestion)

@@ -61,6 +61,14 @@ def require(report, path, mapping, key, *kinds):
     return value if expect(report, path + (key,), value, *kinds) else None
 
 
+def is_whole_number(text):
+    """True for a whole number written out: ASCII decimal digits after at most one leading "-".
+    str.isdigit() would also take "²" and the other Unicode digits, which neither PHP nor YAML
+    reads as a number."""
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdecimal()
+
+
 def positive_integer(report, path, value):
     if expect(report, path, value, "integer") and value <= 0:
         report.error(path, f"must be greater than 0, not {value}")

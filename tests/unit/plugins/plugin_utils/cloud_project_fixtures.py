@@ -1,5 +1,11 @@
 """Cloud projects shaped like the official templates, written here from the documented facts."""
 
+from datetime import date
+
+# A day when every service version the fixtures pair with a release was inside its support window:
+# the end-of-life checks measure against `today`, and these projects are otherwise clean.
+SUPPORTED_DAY = date(2022, 6, 1)
+
 APP = """\
 name: mymagento
 type: php:{php}

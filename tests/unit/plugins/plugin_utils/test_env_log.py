@@ -85,6 +85,12 @@ CASES = [
     ("file-path-emptied", "log:\n  file:\n    file:\n", [("error", "    file:", "log.file.file")]),
     ("level-unknown", "log:\n  slack:\n    token: abc\n    min_level: verbose\n", [("error", "min_level", "log.slack.min_level")]),
     ("level-upper-case", "log:\n  slack:\n    token: abc\n    min_level: INFO\n", []),
+    # a Monolog level number is a whole number as PHP's is_numeric reads it: "²" and "--5" are not
+    ("level-number", "log:\n  slack:\n    token: abc\n    min_level: \"300\"\n", []),
+    ("level-superscript-digit", "log:\n  slack:\n    token: abc\n    min_level: \"²\"\n",
+     [("error", "min_level", "log.slack.min_level")]),
+    ("level-double-minus", "log:\n  slack:\n    token: abc\n    min_level: \"--5\"\n",
+     [("error", "min_level", "log.slack.min_level")]),
     ("option-typo", "log:\n  slack:\n    token: abc\n    chanel: general\n", [("warning", "chanel", "log.slack.chanel")]),
     # TransportFactoryTest: http, tcp and udp only.
     ("gelf-unknown-transport", "log:\n  gelf:\n    transport:\n      amqp: {host: 127.0.0.1}\n",

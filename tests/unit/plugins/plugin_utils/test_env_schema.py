@@ -242,3 +242,14 @@ def test_messages_name_the_rule_and_the_replacement():
     assert "SCD_MATRIX" in findings["stage.build.SCD_EXCLUDE_THEMES"]
     assert "write the number without quotes: 4" in findings["stage.build.SCD_THREADS"]
     assert "`enabled`/`disabled` work only in the environment's variables" in findings["stage.build.SKIP_SCD"]
+
+
+@pytest.mark.parametrize("text", ["'²'", "'-²'", "'٣'", "'--4'"])
+def test_a_string_of_unicode_digits_is_a_type_error_without_the_unquote_hint(text):
+    files = project_files("2.4.7")
+    files[ENV] = f"stage:\n  deploy:\n    SCD_COMPRESSION_LEVEL: {text}\n"
+    [finding] = [f for f in read_project(reader(files)).findings if f.file == ENV]
+    assert (finding.severity, finding.line, finding.column, finding.path) == (
+        "error", 3, 5, "stage.deploy.SCD_COMPRESSION_LEVEL")
+    assert finding.message.startswith("SCD_COMPRESSION_LEVEL must be an integer, not a string")
+    assert "without quotes" not in finding.suggestion, "YAML would not read it as a number unquoted either"

@@ -3,18 +3,16 @@ template-shaped fixtures. Each case restates the data of the ece-tools unit test
 (src/Test/Unit/Config/Validator/...) and asserts the exact severity, file, line and key path."""
 
 import json
-from datetime import date
 
 import pytest
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import UnreadableFile, read_project
 
-from cloud_project_fixtures import project_files, reader
+from cloud_project_fixtures import SUPPORTED_DAY, project_files, reader
 
 APP = ".magento.app.yaml"
 CONFIG_PHP, COMPOSER_JSON, OP_EXCLUDE, LOCAL_XML, BUILD_OPTIONS, PHP_INI = (
     "app/etc/config.php", "composer.json", "op-exclude.txt", "pub/errors/local.xml", "build_options.ini", "php.ini")
-SUPPORTED_DAY = date(2022, 6, 1)  # every fixture service inside its support window
 
 
 def line_of(text, marker):
@@ -43,6 +41,27 @@ def test_the_fixture_project_has_no_file_findings():
         assert found(files, name) == [], name
 
 
+
+def test_a_file_that_is_there_but_refused_is_not_also_reported_missing():
+    files = project_files()
+    files["composer.lock"] = lock("2.3.5", "laminas/laminas-mvc")   # composer.json is checked on 2.3
+    del files[OP_EXCLUDE]
+    read = reader(files)
+
+    def refusing(relative):
+        if relative in (CONFIG_PHP, COMPOSER_JSON, PHP_INI):
+            raise UnreadableFile("is a symbolic link to /etc/passwd, outside the project directory; it is not read")
+        return read(relative)
+
+    findings = read_project(refusing, today=SUPPORTED_DAY).findings
+    for name in (CONFIG_PHP, COMPOSER_JSON, PHP_INI):
+        assert [(f.severity, f.line, f.path, f.message) for f in findings if f.file == name] == [
+            ("error", 1, "", "is a symbolic link to /etc/passwd, outside the project directory; it is not read")], name
+    # op-exclude.txt is really absent: that is still said, though php.ini could not be read
+    assert [(f.severity, f.line, f.path, f.message) for f in findings if f.file == OP_EXCLUDE] == [
+        ("warning", 1, "", "op-exclude.txt is not in the project: OPcache then caches app/etc files a deploy rewrites")]
+
+
 # --- UnsupportedBuildOptionsIniTest / BuildOptionsIniTest ---
 
 def test_build_options_ini_is_no_longer_supported():
@@ -50,7 +69,7 @@ def test_build_options_ini_is_no_longer_supported():
     files[BUILD_OPTIONS] = "scd_strategy=quick\n"
     rows = found(files, BUILD_OPTIONS)
     assert brief(rows) == [("warning", 1, "")]
-    assert rows[0][3].startswith("The build_options.ini file is no longer supported")
+    assert rows[0][3].startswith("build_options.ini is a leftover of old cloud projects: ece-tools reads none of it")
 
 
 # --- ConfigFileExistsTest, ModulesExistsTest, and a config.php PHP cannot read ---
@@ -60,14 +79,14 @@ def test_missing_config_php_is_a_warning():
     del files[CONFIG_PHP]
     rows = found(files, CONFIG_PHP)
     assert brief(rows) == [("warning", 1, "")]
-    assert rows[0][3] == "File app/etc/config.php does not exist"
+    assert rows[0][3] == "app/etc/config.php is not in the project, so the build cannot tell which modules are on"
 
 
 @pytest.mark.parametrize("text, expected", [
     # ModulesExistsTest::testValidate: ['modules' => ['Some_module' => 1]]
     ("<?php\nreturn ['modules' => ['Some_module' => 1]];\n", []),
     # ModulesExistsTest::testValidateWithoutModules: []
-    ("<?php\nreturn [];\n", [("warning", 1, "", "The modules section is missing")]),
+    ("<?php\nreturn [];\n", [("warning", 1, "", "has no `modules` list")]),
     # the array() form Magento wrote before 2.2, with comments
     ("<?php\n// generated\nreturn array (\n  'modules' => array (\n    'Magento_Store' => 1, /* on */\n  ),\n);\n", []),
     # PHP rejects these: the build stops when ece-tools reads the file
@@ -115,7 +134,7 @@ def test_opcache_exclude_files_do_not_exist(ini, exclude, missing):
         del files[OP_EXCLUDE]
     rows = found(files, missing)
     assert brief(rows) == [("warning", 1, "")]
-    assert rows[0][3].startswith("File php.ini or op-exclude.txt does not exist")
+    assert rows[0][3] == f"{missing} is not in the project: OPcache then caches app/etc files a deploy rewrites"
 
 
 @pytest.mark.parametrize("setting", [
@@ -129,7 +148,7 @@ def test_opcache_blacklist_filename_wrong_configuration(setting):
     rows = found(files, PHP_INI)
     expected_line = line_of(files[PHP_INI], "opcache.blacklist_filename") if "blacklist" in (setting or "") else 1
     assert brief(rows) == [("warning", expected_line, "opcache.blacklist_filename")]
-    assert rows[0][3].startswith("File php.ini does not contain opcache.blacklist_filename configuration")
+    assert rows[0][3].startswith("php.ini does not point OPcache at op-exclude.txt: opcache.blacklist_filename ")
 
 
 def test_opcache_exclude_list_missing_paths():
@@ -138,7 +157,8 @@ def test_opcache_exclude_list_missing_paths():
     files[OP_EXCLUDE] = "/app/app/etc/config.php\n/app/app/etc/env.php\n/app/etc/config.php\n/app/etc/env.php"
     rows = found(files, OP_EXCLUDE)
     assert brief(rows) == [("warning", 1, "")]
-    assert rows[0][3].endswith("OPCache: /app/*/app/etc/config.php, /app/*/app/etc/env.php")
+    assert rows[0][3] == ("op-exclude.txt leaves these app/etc files to OPcache: /app/*/app/etc/config.php, "
+                          "/app/*/app/etc/env.php")
     files[OP_EXCLUDE] = EXCLUDE_LIST.replace("\n", "\r\n")   # whole lines compared, as ece-tools' explode(PHP_EOL)
     assert "Windows line ends" in found(files, OP_EXCLUDE)[0][3]
 
@@ -170,7 +190,7 @@ def test_composer_file_mvc_autoload(version, psr4, packages, expected):
     rows = found(files, COMPOSER_JSON, version)
     assert brief(rows) == [(severity, line_of(files[COMPOSER_JSON], marker), path) for severity, marker, path in expected]
     if expected:
-        assert rows[0][3].startswith("Required configuration is missed in autoload section of composer.json file")
+        assert rows[0][3].startswith("composer.json does not map the MVC controller namespace Magento's setup needs")
 
 
 def test_composer_json_missing_or_not_json():
@@ -196,9 +216,9 @@ def with_env_var(files, value):
     (LOCAL_XML_TEXT.format(4), 4, []),              # testValidateWithEnvVar
     (LOCAL_XML_TEXT.format(4), None, []),           # testValidateWithoutEnvVarAndWithConfigValue
     ('<?xml version="1.0"?>\n<config>\n    <report>\n    </report>\n</config>\n', None,   # WithoutConfigValue
-     [("warning", 3, "config.report.dir_nesting_level", "has not been configured")]),
+     [("warning", 3, "config.report.dir_nesting_level", "sets no directory nesting level")]),
     ('<?xml version="1.0"?>\n<config>\n    <report>\n</config>\n', None,                   # WithInvalidConfigFile
-     [("warning", 4, "", "Invalid configuration in the pub/errors/local.xml file")]),
+     [("warning", 4, "", "pub/errors/local.xml cannot be read as XML")]),
     ('<?xml version="1.0"?>\n<!DOCTYPE config [<!ENTITY a "b">]>\n<config/>\n', None,
      [("warning", 2, "", "Document types are not allowed")]),
     # Magento's error processor reads 0 to 32 and uses 0 for anything else
@@ -236,8 +256,8 @@ CHANNEL = "CONFIG__STORES__DEFAULT__PAYMENT__BRAINTREE__CHANNEL"
 @pytest.mark.parametrize("version, variable, expected", [
     ("2.3.7", CHANNEL, []),                                 # testSuccessVersion: below 2.4.0
     ("2.4.7", "some_variable", []),                         # testSuccessNoVariable
-    ("2.4.7", CHANNEL, [("error", "Remove Magento Braintree module configuration")]),   # testError
-    ("2.4.0", CHANNEL, [("error", "Remove Magento Braintree module configuration")]),
+    ("2.4.7", CHANNEL, [("error", "has no such module any more (2.4.0 dropped it)")]),   # testError
+    ("2.4.0", CHANNEL, [("error", "has no such module any more (2.4.0 dropped it)")]),
     (None, CHANNEL, [("warning", "composer.lock does not say which Magento")]),         # testWithException
 ], ids=["2.3.7", "no-variable", "2.4.7", "2.4.0", "unknown-version"])
 def test_braintree_channel_variable(version, variable, expected):

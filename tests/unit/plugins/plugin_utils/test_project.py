@@ -1,20 +1,13 @@
 """The project reader on valid template-shaped projects and on broken inputs: each finding must
 name the exact file, line and key."""
 
-from datetime import date
-
 import pytest
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
-from cloud_project_fixtures import RELEASES, project_files, reader
+from cloud_project_fixtures import RELEASES, SUPPORTED_DAY, project_files, reader
 
 APP, SERVICES, ROUTES, ENV = ".magento.app.yaml", ".magento/services.yaml", ".magento/routes.yaml", ".magento.env.yaml"
-
-
-# A day when every service version the fixtures pair with a release was inside its support window:
-# the end-of-life checks measure against `today`, and these projects are otherwise clean.
-SUPPORTED_DAY = date(2022, 6, 1)
 
 
 @pytest.mark.parametrize("release", sorted(RELEASES))

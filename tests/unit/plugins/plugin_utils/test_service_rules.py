@@ -12,10 +12,9 @@ from ansible_collections.magecloud.platform.plugins.plugin_utils.composer_data i
 from ansible_collections.magecloud.platform.plugins.plugin_utils.service_rules import eol_message, eol_verdict
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
-from cloud_project_fixtures import project_files, reader
+from cloud_project_fixtures import SUPPORTED_DAY, project_files, reader
 
 APP, SERVICES, ENV = ".magento.app.yaml", ".magento/services.yaml", ".magento.env.yaml"
-SUPPORTED_DAY = date(2022, 6, 1)  # every fixture service inside its support window
 OS_REL = '    opensearch: "opensearch:opensearch"\n'
 MQ_REL = '    rabbitmq: "rabbitmq:rabbitmq"\n'
 ES_SERVICE = "\nelasticsearch:\n    type: elasticsearch:7.17\n    disk: 1024\n"

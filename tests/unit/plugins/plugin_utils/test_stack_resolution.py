@@ -167,7 +167,7 @@ def test_template_248_on_debian_13_values_and_their_sources():
         "redis_version": {"value": "8.1", "source": ".magento/services.yaml:13:5"},
         "rabbitmq_version": {"value": "4.0", "source": "Debian 13 default"},
         "opensearch_engine": {"value": "opensearch", "source": ".magento/services.yaml:16:5"},
-        "opensearch_version": {"value": "3.1.0", "source": ".magento/services.yaml:16:5"},
+        "opensearch_version": {"value": "3.3.0", "source": ".magento/services.yaml:16:5"},
     }
     assert [str(finding) for finding in findings] == [
         ".magento/services.yaml:6:5: warning: mysql.type: mysql:11.4 requested, Debian 13 provides MariaDB 11.8, "
@@ -269,7 +269,7 @@ def test_opensearch_3_on_12_needs_java_21():
 @pytest.mark.parametrize("service_type, release, engine, version", [
     ("opensearch:2", "12", "opensearch", "2.19.1"),
     ("opensearch:2", "13", "opensearch", "2.19.1"),
-    ("opensearch:3", "13", "opensearch", "3.1.0"),
+    ("opensearch:3", "13", "opensearch", "3.3.0"),
     ("elasticsearch:7.17", "12", "elasticsearch", "7.17.25"),
     ("elasticsearch:7.17", "13", "elasticsearch", "7.17.25"),
 ])
@@ -356,7 +356,7 @@ def test_layers_the_project_does_not_ask_for_take_the_release_default():
         "mariadb_version": "10.11", "redis_engine": "redis", "redis_version": "7.0", "rabbitmq_version": "3.10",
         "opensearch_engine": "opensearch", "opensearch_version": "2.19.1"}
     assert {name: value["value"] for name, value in values_13.items()} == {
-        "redis_engine": "valkey", "redis_version": "8.1", "opensearch_engine": "opensearch", "opensearch_version": "3.1.0"}
+        "redis_engine": "valkey", "redis_version": "8.1", "opensearch_engine": "opensearch", "opensearch_version": "3.3.0"}
     assert {value["source"] for value in values_12.values()} == {"Debian 12 default"}
 
 
