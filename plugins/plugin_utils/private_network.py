@@ -39,7 +39,7 @@ class PrivateNetworkError(ValueError):
 def parse_address(text):
     """The IP address text names, or None for a host name or garbage."""
     try:
-        return ipaddress.ip_address(str(text).split("%")[0])
+        return ipaddress.ip_address(str(text).partition("%")[0])
     except ValueError:
         return None
 
