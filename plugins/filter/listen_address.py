@@ -4,14 +4,7 @@
 
 from __future__ import annotations
 
-
-def listen_address(override, shares_host_with_web, facts):
-    """The override when given; loopback when the web layer is on the same host; else the private address."""
-    if override:
-        return override
-    if shares_host_with_web:
-        return "127.0.0.1"
-    return ((facts or {}).get("default_ipv4") or {}).get("address") or "127.0.0.1"
+from ansible_collections.magecloud.platform.plugins.plugin_utils.private_network import listen_address
 
 
 class FilterModule:

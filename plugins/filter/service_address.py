@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.magecloud.platform.plugins.plugin_utils.private_network import PrivateNetworkError, host_private_address
+
 
 def _peer_address(peer, this_host, hostvars, bind_variable=None):
-    """Loopback for this host itself; else the peer's pinned bind address, its private (default IPv4)
-    address when its facts are known, its ansible_host, or its inventory name."""
+    """Loopback for this host itself; else the peer's pinned bind address, its private address (from the
+    inventory, else its default route's when its facts are known), its ansible_host, or its inventory name."""
     if peer == this_host:
         return "127.0.0.1"
     peer_vars = hostvars[peer]
-    private = ((peer_vars.get("ansible_facts") or {}).get("default_ipv4") or {}).get("address")
+    try:
+        private = host_private_address(peer_vars, peer)
+    except PrivateNetworkError as error:
+        raise AnsibleFilterError(str(error)) from None
     return (bind_variable and peer_vars.get(bind_variable)) or private or peer_vars.get("ansible_host") or peer
 
 

@@ -17,3 +17,8 @@ def test_split_host_uses_its_private_address():
 
 def test_host_without_a_default_route_falls_back_to_loopback():
     assert listen_address("", False, {}) == "127.0.0.1"
+
+
+def test_split_host_uses_the_private_address_the_common_role_published():
+    facts = dict(FACTS, magecloud_resolved_private_address="10.0.9.9")
+    assert listen_address(None, False, facts) == "10.0.9.9"
