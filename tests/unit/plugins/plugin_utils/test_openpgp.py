@@ -25,26 +25,19 @@ JdGAawkvAQDagIcrHuFegnvY7P+bD31dqywwBZnvhmeESJfSNsSbAg==
 -----END PGP PUBLIC KEY BLOCK-----
 """
 V4_FINGERPRINT = "B686C23892FF5BABD3C342C59BAA39224F80F28E"
-# The same key and a second one (D256 64FA ... 20E3) exported together: one block, two primary keys.
-TWO_KEYS = """-----BEGIN PGP PUBLIC KEY BLOCK-----
+# A second key (gpg prints D256 64FA ... 20E3 for it); the tests put it in one block with the first.
+SECOND_KEY = """-----BEGIN PGP PUBLIC KEY BLOCK-----
 
-mDMEawm0TxYJKwYBBAHaRw8BAQdA2BfskyERi/7BGgZFX+Y/AF24sDbesSkDGn7n
-aH9qs6y0K21hZ2VjbG91ZCB0ZXN0IGtleSA8dGVzdEBtYWdlY2xvdWQuaW52YWxp
-ZD6IkAQTFggAOBYhBLaGwjiS/1ur08NCxZuqOSJPgPKOBQJrCbRPAhsDBQsJCAcC
-BhUKCQgLAgQWAgMBAh4BAheAAAoJEJuqOSJPgPKOnQEBAJH7jN3fm8rpj7rreh3k
-fTERlSjx0WOaiqzbykPQRm6JAQDCYzq1dn6kE3JyF3B5quAW0P3vZ8zgEzhY5qok
-w1bOD7g4BGsJtE8SCisGAQQBl1UBBQEBB0Bsydxvq3OukMcYC84p42fpewCki4IE
-ZlESzS7OUdznOgMBCAeIeAQYFggAIBYhBLaGwjiS/1ur08NCxZuqOSJPgPKOBQJr
-CbRPAhsMAAoJEJuqOSJPgPKOGaIBAJz/oAd3ivGHgKtZyslhugbOgamRMUl50X3s
-JdGAawkvAQDagIcrHuFegnvY7P+bD31dqywwBZnvhmeESJfSNsSbApgzBGsJtE8W
-CSsGAQQB2kcPAQEHQBmwS5mcE/bYAkAMZ1psLKrTZpNNDqk9ORplERPx1y3StC9t
-YWdlY2xvdWQgc2Vjb25kIGtleSA8c2Vjb25kQG1hZ2VjbG91ZC5pbnZhbGlkPoiQ
-BBMWCAA4FiEE0lZk+l0ELrMPR2qTzLoz+AB0IOMFAmsJtE8CGwMFCwkIBwIGFQoJ
-CAsCBBYCAwECHgECF4AACgkQzLoz+AB0IONCLwEA+RoIOrxCFIHGscncgjEkf5ge
-nkwLWuhUxPtNUoByc+4BAOXoN6I6CrlJ8KKSC5NgHI+a3gLSD2gUDJE/vIy9OF8J
-=sysi
+mDMEawm0TxYJKwYBBAHaRw8BAQdAGbBLmZwT9tgCQAxnWmwsqtNmk00OqT05GmUR
+E/HXLdK0L21hZ2VjbG91ZCBzZWNvbmQga2V5IDxzZWNvbmRAbWFnZWNsb3VkLmlu
+dmFsaWQ+iJAEExYIADgWIQTSVmT6XQQusw9HapPMujP4AHQg4wUCawm0TwIbAwUL
+CQgHAgYVCgkICwIEFgIDAQIeAQIXgAAKCRDMujP4AHQg40IvAQD5Ggg6vEIUgcax
+ydyCMSR/mB6eTAta6FTE+01SgHJz7gEA5eg3ojoKuUnwopILk2Acj5reAtIPaBQM
+kT+8jL04Xwk=
+=D5P4
 -----END PGP PUBLIC KEY BLOCK-----
 """
+SECOND_FINGERPRINT = "D25664FA5D042EB30F476A93CCBA33F8007420E3"
 # An RSA 3072 key like the PHP repository's, made with gpg 2.2: its primary key packet is longer than
 # 191 octets (an old-format header with a two-octet length); gpg prints DC4A ... C376 for it.
 RSA_KEY = """-----BEGIN PGP PUBLIC KEY BLOCK-----
@@ -124,7 +117,7 @@ def test_new_format_lengths_frame_the_same_key(new_format_length):
 
 
 def test_every_primary_key_of_a_block_is_listed():
-    assert primary_fingerprints(TWO_KEYS) == [V4_FINGERPRINT, "D25664FA5D042EB30F476A93CCBA33F8007420E3"]
+    assert primary_fingerprints(armored(key_data(V4_KEY) + key_data(SECOND_KEY))) == [V4_FINGERPRINT, SECOND_FINGERPRINT]
 
 
 def test_every_block_of_the_text_is_read():
