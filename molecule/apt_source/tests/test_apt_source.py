@@ -43,6 +43,10 @@ def deb822_fields(client, path):
     return dict(line.split(": ", 1) for line in client.file(path).content_string.splitlines() if line and not line.startswith("#"))
 
 
+def test_the_older_entry_for_the_same_repository_is_gone(client):
+    assert not client.file("/etc/apt/sources.list.d/magecloud-test.list").exists
+
+
 def test_keyring_holds_the_pinned_key(client, fingerprint):
     keyring = client.file(KEYRING)
     assert (keyring.user, keyring.mode) == ("root", 0o644)
