@@ -68,7 +68,8 @@ def test_internal_variables_carry_the_double_underscore_prefix(role):
 
 def site_layer_roles():
     plays = load(ROOT / "playbooks" / "site.yml")
-    return sorted({role for roles in plays[0]["vars"]["site_group_layers"].values() for role in roles})
+    every_host = next(play["vars"]["site_every_host_layers"] for play in plays if "site_every_host_layers" in play.get("vars", {}))
+    return sorted({role for roles in plays[0]["vars"]["site_group_layers"].values() for role in roles} | set(every_host))
 
 
 def test_every_layer_of_site_yml_names_its_packages_for_common():
