@@ -35,8 +35,8 @@ def fingerprint():
 def test_source_is_deb822_and_trusts_only_its_own_key(client):
     source = client.file(SOURCE)
     assert (source.user, source.mode) == ("root", 0o644)
-    assert deb822_fields(client, SOURCE) == {"Types": "deb", "URIs": "http://magecloud-aptsrc-repo/", "Suites": "bookworm", "Components": "main",
-                      "Signed-By": KEYRING}
+    assert deb822_fields(client, SOURCE) == {"Types": "deb", "URIs": "http://magecloud-aptsrc-repo/", "Suites": "bookworm",
+                                             "Components": "main", "Signed-By": KEYRING}
 
 
 def deb822_fields(client, path):

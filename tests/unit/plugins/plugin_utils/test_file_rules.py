@@ -41,7 +41,6 @@ def test_the_fixture_project_has_no_file_findings():
         assert found(files, name) == [], name
 
 
-
 def test_a_file_that_is_there_but_refused_is_not_also_reported_missing():
     files = project_files()
     files["composer.lock"] = lock("2.3.5", "laminas/laminas-mvc")   # composer.json is checked on 2.3
