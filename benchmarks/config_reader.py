@@ -135,7 +135,7 @@ def hostile_case(name):
     """One case in this process: write the project, read it as the action does, print the figures."""
     # pylint: disable=import-outside-toplevel
     from ansible_collections.magecloud.platform.plugins.action.cloud_config import findings_result
-    from ansible_collections.magecloud.platform.plugins.plugin_utils.masking import mask_secrets
+    from ansible_collections.magecloud.platform.plugins.module_utils.masking import mask_secrets
     from ansible_collections.magecloud.platform.plugins.plugin_utils.project import directory_reader
 
     relative, content = HOSTILE[name]

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filter: a copy of a data structure with the values of secret-looking keys masked.
 
-The rule lives in plugin_utils/masking.py, shared with the cloud_config action and its findings."""
+The rule lives in module_utils/masking.py, shared with the cloud_config action and its findings."""
 
 from __future__ import annotations
 

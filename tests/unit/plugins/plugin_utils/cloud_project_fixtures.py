@@ -1,6 +1,9 @@
 """Cloud projects shaped like the official templates, written here from the documented facts."""
 
+import textwrap
 from datetime import date
+
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
 # A day when every service version the fixtures pair with a release was inside its support window:
 # the end-of-life checks measure against `today`, and these projects are otherwise clean.
@@ -200,3 +203,26 @@ def reader(files):
         value = files.get(relative)
         return value.encode() if isinstance(value, str) else value
     return read
+
+
+ENV_FILE, APP_FILE = ".magento.env.yaml", ".magento.app.yaml"
+TEMPLATE_HOOK = "    post_deploy: |\n        php ./vendor/bin/ece-tools run scenario/post-deploy.xml\n"
+
+
+def env_findings(env, version="2.4.7", post_deploy=None):
+    """(severity, file, line, key path) of each .magento.env.yaml finding of a 2.4.7 project with this env text
+    (and, when given, this post_deploy hook in place of the template's)."""
+    files = project_files("2.4.7")
+    files[ENV_FILE] = textwrap.dedent(env)
+    if post_deploy is not None:
+        assert TEMPLATE_HOOK in files[APP_FILE]
+        files[APP_FILE] = files[APP_FILE].replace(TEMPLATE_HOOK, post_deploy)
+    project = read_project(reader(files), magento_version=version)
+    return sorted((f.severity, f.file, f.line, f.path) for f in project.findings if f.file == ENV_FILE)
+
+
+def expected(env, items):
+    """The findings env_findings should give: items are (severity, text on the finding's line, key path)."""
+    lines = textwrap.dedent(env).splitlines()
+    line = {marker: next(number for number, text in enumerate(lines, 1) if marker in text) for unused_severity, marker, unused_path in items}
+    return sorted((severity, ENV_FILE, line[marker], path) for severity, marker, path in items)

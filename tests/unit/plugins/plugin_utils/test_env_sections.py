@@ -8,24 +8,12 @@ import textwrap
 
 import pytest
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
-from cloud_project_fixtures import project_files, reader
+from cloud_project_fixtures import env_findings, expected
 
 ENV = ".magento.env.yaml"
 
 
-def env_findings(env, version="2.4.7"):
-    files = project_files("2.4.7")
-    files[ENV] = textwrap.dedent(env)
-    project = read_project(reader(files), magento_version=version)
-    return sorted((f.severity, f.file, f.line, f.path) for f in project.findings if f.file == ENV)
-
-
-def expected(env, items):
-    lines = textwrap.dedent(env).splitlines()
-    line = {marker: next(number for number, text in enumerate(lines, 1) if marker in text) for unused_severity, marker, unused_path in items}
-    return sorted((severity, ENV, line[marker], path) for severity, marker, path in items)
 
 
 def deploy(section, body):

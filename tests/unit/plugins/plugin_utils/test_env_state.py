@@ -5,33 +5,14 @@ ece-tools' unit tests (Validator/Build/ScdOptionsIgnoranceTest, Deploy/ScdOption
 IdealStateTest, Application/HookCheckerTest, Deploy/SplitDbTest, DeprecatedSplitDbTest,
 RemovedSplitDbTest); each expects the exact findings."""
 
-import textwrap
 
 import pytest
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import read_project
 
-from cloud_project_fixtures import project_files, reader
+from cloud_project_fixtures import TEMPLATE_HOOK, env_findings, expected, project_files, reader
 
 ENV, APP = ".magento.env.yaml", ".magento.app.yaml"
-TEMPLATE_HOOK = "    post_deploy: |\n        php ./vendor/bin/ece-tools run scenario/post-deploy.xml\n"
-
-
-def env_findings(env, version="2.4.7", post_deploy=None):
-    files = project_files("2.4.7")
-    files[ENV] = textwrap.dedent(env)
-    if post_deploy is not None:
-        assert TEMPLATE_HOOK in files[APP]
-        files[APP] = files[APP].replace(TEMPLATE_HOOK, post_deploy)
-    project = read_project(reader(files), magento_version=version)
-    return sorted((f.severity, f.file, f.line, f.path) for f in project.findings if f.file == ENV)
-
-
-def expected(env, items):
-    lines = textwrap.dedent(env).splitlines()
-    line = {marker: next(number for number, text in enumerate(lines, 1) if marker in text) for unused_severity, marker, unused_path in items}
-    return sorted((severity, ENV, line[marker], path) for severity, marker, path in items)
-
 
 ON_DEMAND = ("warning", "SCD_ON_DEMAND", "stage.global.SCD_ON_DEMAND")
 
