@@ -13,8 +13,6 @@ from cloud_project_fixtures import env_findings, expected, project_files, reader
 ENV = ".magento.env.yaml"
 
 
-
-
 # (id, env text, Magento version, [(severity, text on the finding's line, key path)])
 CASES = [
     # Schema\ValidatorTest: a boolean given the integer 2 or the string 'test' is the wrong type.

@@ -14,8 +14,6 @@ from cloud_project_fixtures import env_findings, expected
 ENV = ".magento.env.yaml"
 
 
-
-
 def deploy(section, body):
     """An env file with one deploy section whose options are body (YAML, one level under the section)."""
     options = textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 12) if body.strip() else ""
