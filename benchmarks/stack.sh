@@ -5,6 +5,7 @@
 #  3. requests/s and p99 of a PHP page through nginx, tuned vs untouched Debian defaults, and the
 #     cached page through Varnish, with wrk (32 connections, keep-alive) on each container's loopback.
 # Usage (from the repository root, as root): make venv image host-prep && benchmarks/stack.sh
+# BENCH_RELEASE=12 benchmarks/stack.sh measures Debian 12 (default 13; run `make image DEBIAN_RELEASE=12` first).
 set -euo pipefail
 trap 'echo "benchmark failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
@@ -13,17 +14,24 @@ PATH="$PWD/.venv/bin:$PATH"
 tuned=magecloud-bench-tuned
 stock=magecloud-bench-stock
 duration=${BENCH_SECONDS:-15}
+debian=${BENCH_RELEASE:-13}
+# What a converge without a project installs on each release (data/debian_releases.yml, roles/common/vars).
+case "$debian" in
+  12) php=8.2; release_packages="" ;;
+  13) php=8.4; release_packages="mariadb-client-compat" ;;
+  *) echo "BENCH_RELEASE must be 12 or 13" >&2; exit 1 ;;
+esac
 packages=$(tr -s '\n' ' ' <<<"acl ca-certificates curl git gzip tzdata unzip zstd procps rsync python3-pymysql mariadb-server mariadb-client
- redis-server redis-tools rabbitmq-server python3-requests default-jre-headless php8.2-fpm php8.2-cli php8.2-bcmath
- php8.2-curl php8.2-gd php8.2-intl php8.2-mbstring php8.2-mysql php8.2-soap php8.2-xml php8.2-xsl php8.2-zip
- php8.2-opcache php8.2-redis php8.2-amqp composer nginx varnish")
+ $release_packages nftables redis-server redis-tools rabbitmq-server python3-requests default-jre-headless php$php-fpm php$php-cli
+ php$php-bcmath php$php-curl php$php-gd php$php-intl php$php-mbstring php$php-mysql php$php-soap php$php-xml php$php-xsl php$php-zip
+ php$php-opcache php$php-redis php$php-amqp composer nginx varnish")
 
 seconds() { local start=$SECONDS; "$@" >/dev/null; echo $((SECONDS - start)); }
 in_host() { docker exec "$1" bash -c "$2"; }
 
 for name in $tuned $stock; do
   docker rm -f "$name" >/dev/null 2>&1 || true
-  python scripts/systemd_host.py "$name" >/dev/null
+  python scripts/systemd_host.py "$name" --release "$debian" >/dev/null
 done
 [ -n "${BENCH_KEEP:-}" ] || trap 'docker rm -f $tuned $stock >/dev/null 2>&1 || true' EXIT
 
@@ -53,7 +61,7 @@ rm -rf "$lib"
 # Untouched Debian settings (nginx.conf, php.ini, the www pool); only a minimal PHP vhost, as
 # Debian's own snippets/fastcgi-php.conf intends.
 in_host $stock "printf '%s\n' 'server {' '  listen 80 default_server;' '  root /var/www/html;' '  index index.php;' \
-  '  location ~ \\.php\$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }' '}' \
+  '  location ~ \\.php\$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/php$php-fpm.sock; }' '}' \
   > /etc/nginx/sites-available/default && nginx -t -q && systemctl reload nginx"
 for name in $tuned $stock; do in_host "$name" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null"; done
 # Varnish serves once its probe has seen the health page answer a few times.
