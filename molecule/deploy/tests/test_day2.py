@@ -14,7 +14,7 @@ from molecule_support import INVENTORY, PROJECT, clone_sample_repo, commit, depl
 APP_ROOT = "/var/www/magento"
 DUMPS = f"{APP_ROOT}/shared/var/dumps"
 PAUSE_LOCK = f"{APP_ROOT}/shared/.cron-pause.lock"
-HOST_NAME = "magecloud-molecule-aio"
+HOST_NAME = "magecloud-deploy-aio"
 DB_PASSWORD = "molecule-db-password"
 SEED_ROWS = 300000
 

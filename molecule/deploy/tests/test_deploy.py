@@ -16,7 +16,7 @@ from molecule_support import (INVENTORY, PLAIN_OUTPUT, PROJECT, SAMPLE_REPO, clo
                               ok, playbook)
 
 APP_ROOT = "/var/www/magento"
-HOST_NAME = "magecloud-molecule-aio"
+HOST_NAME = "magecloud-deploy-aio"
 
 pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
 
