@@ -17,6 +17,8 @@ APT_CACHE := /var/cache/magecloud/apt
 DIST_DIR := /var/cache/magecloud/dist
 OPENSEARCH_VERSION := 2.19.1
 OPENSEARCH_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH_VERSION).zip
+OPENSEARCH3_VERSION := 3.3.0
+OPENSEARCH3_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH3_VERSION).zip
 ELASTICSEARCH_VERSION := 7.17.25
 ELASTICSEARCH_ZIP := $(DIST_DIR)/elasticsearch-$(ELASTICSEARCH_VERSION).zip
 
@@ -51,25 +53,29 @@ images:
 	images/build-base-image.sh 12
 	images/build-base-image.sh 13
 
-# OpenSearch's minimal distribution (no bundled JDK) from Maven Central, for hosts without internet.
+# A zip from Maven Central into $(DIST_DIR), for hosts without internet: $(1) the artifact, $(2) its name.
+define fetch_zip
+	mkdir -p $(DIST_DIR)
+	mvn -q dependency:copy -Dartifact=$(1) -DoutputDirectory=$(DIST_DIR) || { echo "ERROR: could not fetch $(2) with Maven." >&2; \
+	  echo "FIX: check that Maven Central is reachable (mvn -v works), or put the zip at $@." >&2; exit 1; }
+endef
+
+# OpenSearch's minimal distributions (no bundled JDK): 2.x for every scenario, 3.x for the search scenario.
 $(OPENSEARCH_ZIP):
-	mkdir -p $(DIST_DIR)
-	mvn -q dependency:copy -Dartifact=org.opensearch.distribution.integ-test-zip:opensearch:$(OPENSEARCH_VERSION):zip \
-	  -DoutputDirectory=$(DIST_DIR) || { echo "ERROR: could not fetch OpenSearch $(OPENSEARCH_VERSION) with Maven." >&2; \
-	  echo "FIX: check that Maven Central is reachable (mvn -v works), or put the zip at $@." >&2; exit 1; }
+	$(call fetch_zip,org.opensearch.distribution.integ-test-zip:opensearch:$(OPENSEARCH_VERSION):zip,OpenSearch $(OPENSEARCH_VERSION))
 
-# Elasticsearch, the search role's second engine, for the elasticsearch scenario.
+$(OPENSEARCH3_ZIP):
+	$(call fetch_zip,org.opensearch.distribution.integ-test-zip:opensearch:$(OPENSEARCH3_VERSION):zip,OpenSearch $(OPENSEARCH3_VERSION))
+
+# Elasticsearch, the search role's other engine, for the search scenario.
 $(ELASTICSEARCH_ZIP):
-	mkdir -p $(DIST_DIR)
-	mvn -q dependency:copy -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$(ELASTICSEARCH_VERSION):zip \
-	  -DoutputDirectory=$(DIST_DIR) || { echo "ERROR: could not fetch Elasticsearch $(ELASTICSEARCH_VERSION) with Maven." >&2; \
-	  echo "FIX: check that Maven Central is reachable (mvn -v works), or put the zip at $@." >&2; exit 1; }
+	$(call fetch_zip,org.elasticsearch.distribution.integ-test-zip:elasticsearch:$(ELASTICSEARCH_VERSION):zip,Elasticsearch $(ELASTICSEARCH_VERSION))
 
-dist: $(OPENSEARCH_ZIP) $(ELASTICSEARCH_ZIP)
+dist: $(OPENSEARCH_ZIP) $(OPENSEARCH3_ZIP) $(ELASTICSEARCH_ZIP)
 
 # What only the machine that hosts the containers can do for them.
 host-prep: dist
-	mkdir -p $(APT_CACHE) $(APT_CACHE)-13 $(addprefix $(APT_CACHE)-cluster-,web1 web2 data)
+	mkdir -p $(APT_CACHE) $(APT_CACHE)-13 $(addprefix $(APT_CACHE)-cluster-,web1 web2 data) $(addprefix $(APT_CACHE)-search-,12 13)
 	scripts/raise-map-count.sh
 
 demo: venv image host-prep

@@ -99,7 +99,7 @@ def _runtime(report, app):
                                "install it with your own role, or remove it")
             elif name not in extensions["packages"]:
                 report.error(path, f"extension `{name}` is not known to magecloud.platform, so it cannot be installed",
-                             did_you_mean(name, extensions["packages"]) or "remove it, or install its package with php_extra_packages")
+                             did_you_mean(name, extensions["packages"]) or "remove it from runtime.extensions")
 
 
 def service_endpoints(services, service_id):

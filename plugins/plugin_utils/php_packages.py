@@ -20,25 +20,17 @@ def extension_names(runtime, key):
 
 
 def extension_packages(report, runtime, php_version, php_source, release_name):
-    """Sorted package names for runtime.extensions; findings for what the host cannot install."""
+    """Sorted package names for runtime.extensions; findings for what this host's release cannot install.
+    Vendor and unknown extensions are the project reader's findings (app_schema): they are skipped here."""
     data = table("php_extensions")
     renamed = (data.get("debian") or {}).get(str(release_name), {}) if php_source == "debian" else {}
-    packages, vendor = set(), []
+    packages = set()
     for index, name in extension_names(runtime, "extensions"):
-        path = ("runtime", "extensions", index)
-        if name in data["vendor"]:
-            vendor.append(name)
-        elif name not in data["packages"]:
-            report.error(path, f"extension `{name}` has no package known to magecloud.platform, so this host cannot install it",
-                         "remove it, or install its package with php_extra_packages")
-        elif renamed.get(name) == MISSING:
-            report.error(path, f"extension `{name}` has no package in Debian {release_name} for PHP {php_version}",
+        if not data["packages"].get(name):
+            continue
+        if renamed.get(name) == MISSING:
+            report.error(("runtime", "extensions", index), f"extension `{name}` has no package in Debian {release_name} for PHP {php_version}",
                          "set php_source: sury (its repository builds it), or remove it")
-        elif data["packages"][name]:
+        else:
             packages.add((renamed.get(name) or data["packages"][name]).format(v=php_version))
-    if vendor:
-        reason = ("are not installed: they come from their vendors' repositories" if len(vendor) > 1
-                  else "is not installed: it comes from its vendor's repository")
-        report.warning(("runtime", "extensions"), f"{', '.join(vendor)} {reason}, not from Debian",
-                       "install them with your own role, or remove them from runtime.extensions")
     return sorted(packages)

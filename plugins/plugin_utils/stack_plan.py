@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_resolution
 
-INVENTORY = "inventory"
+# The role variable an inventory sets for each planned value, where the two names differ.
+INVENTORY_NAMES = {"php_extension_packages": "php_extra_packages"}
+PLANNED = ("php_version", "php_source", "php_extension_packages", "php_disabled_extensions", "php_ini_overrides",
+           "nginx_locations", "mariadb_version", "redis_engine", "redis_version", "rabbitmq_version",
+           "opensearch_engine", "opensearch_version")
 
 
 def _project_values(project):
@@ -26,9 +30,11 @@ def plan_host(project, release, layers, inventory):
     """(values, sources, findings) for one host: values maps role variables to what the host gets,
     sources says per variable where it came from."""
     php_source = inventory.get("php_source", "auto")
-    resolved, findings = stack_resolution.resolve_host(project, release, set(layers), php_source, project.magento_version or None)
+    pinned = {key: inventory[INVENTORY_NAMES.get(key, key)] for key in PLANNED if INVENTORY_NAMES.get(key, key) in inventory}
+    resolved, findings = stack_resolution.resolve_host(project, release, set(layers), php_source, project.magento_version or None,
+                                                       pinned)
     resolved.update(_project_values(project))
-    merged = stack_resolution.apply_overrides(resolved, {key: inventory[key] for key in resolved if key in inventory})
+    merged = stack_resolution.apply_overrides(resolved, {key: value for key, value in pinned.items() if key in resolved})
     values = {key: entry["value"] for key, entry in merged.items()}
     sources = [f"{key} = {_shown(entry['value'])} ({entry['source']})" for key, entry in sorted(merged.items())]
     return values, sources, findings

@@ -22,15 +22,17 @@ SERVICE_LAYERS = ("mariadb", "redis", "rabbitmq", "opensearch")
 LAYER_FAMILIES = {"php": ("php",), "mariadb": ("mariadb",), "redis": ("valkey", "redis"),
                   "rabbitmq": ("rabbitmq",), "opensearch": ("opensearch", "elasticsearch")}
 FINE, WARNING, ERROR = "fine", "warning", "error"
+INVENTORY = "inventory"
 
 
-def resolve_host(project, release, layers, php_source="auto", magento_version=None):
+def resolve_host(project, release, layers, php_source="auto", magento_version=None, pinned=None):
     """(values, findings) for a host on Debian `release` running `layers` (php, mariadb, redis, rabbitmq,
-    opensearch). values: {role variable: {"value": ..., "source": "file:line:col" or "Debian N default"}}."""
+    opensearch). values: {role variable: {"value": ..., "source": "file:line:col" or "Debian N default"}}.
+    pinned: values the inventory decides ({key: value}); the project is not held against the release for them."""
     release_offers.release(release)
     if php_source not in PHP_SOURCES:
         raise ValueError(f"php_source must be one of {', '.join(PHP_SOURCES)}, not {php_source!r}")
-    resolution = _Resolution(project, str(release), php_source, magento_version or project.magento_version)
+    resolution = _Resolution(project, str(release), php_source, magento_version or project.magento_version, pinned or {})
     values = {}
     if "php" in layers:
         values.update(resolution.php())
@@ -43,7 +45,7 @@ def resolve_host(project, release, layers, php_source="auto", magento_version=No
 def apply_overrides(values, overrides):
     """values with each inventory value in place of the resolved one (source "inventory")."""
     merged = dict(values)
-    merged.update({name: {"value": value, "source": "inventory"} for name, value in overrides.items()})
+    merged.update({name: {"value": value, "source": INVENTORY} for name, value in overrides.items()})
     return merged
 
 
@@ -74,8 +76,8 @@ def range_text(bounds):
 
 
 class _Resolution:
-    def __init__(self, project, release, php_source, magento_version):
-        self.project, self.release, self.php_source = project, release, php_source
+    def __init__(self, project, release, php_source, magento_version, pinned):
+        self.project, self.release, self.php_source, self.pinned = project, release, php_source, pinned
         self.line = release_line(magento_version)
         self.matrix = table("compatibility").get(self.line) if self.line else None
         self.others = [name for name in release_offers.release_names() if name != release]
@@ -88,15 +90,19 @@ class _Resolution:
         app_type = self.project.app.get("type")
         requested = php_version(app_type) if isinstance(app_type, str) else None
         runtime = self.project.app.get("runtime") or {}
-        if not requested:
+        if "php_version" in self.pinned:
+            offer, source = release_offers.offer("php", str(self.pinned["php_version"]), self.release, self.php_source), INVENTORY
+            if offer.install is None:
+                return {}
+        elif not requested:
             offer, source = release_offers.offer("php", self.default_install("php"), self.release, "debian"), self.default_source()
         else:
             source = self.source(APP_FILE, ("type",))
             offer = release_offers.offer("php", requested, self.release, self.php_source)
             if self.check(APP_FILE, ("type",), app_type, "php", requested, offer) == ERROR:
                 return {}
-        report = self.reports[APP_FILE]
-        packages = extension_packages(report, runtime, offer.install, offer.origin, self.release)
+        packages = ([] if "php_extension_packages" in self.pinned
+                    else extension_packages(self.reports[APP_FILE], runtime, offer.install, offer.origin, self.release))
         disabled = [name for unused_index, name in extension_names(runtime, "disabled_extensions")]
         return {"php_version": {"value": offer.install, "source": source},
                 "php_source": {"value": offer.origin, "source": source},
@@ -105,6 +111,12 @@ class _Resolution:
 
     def service_layer(self, layer):
         requests = self.requests(layer)
+        if f"{layer}_version" in self.pinned:
+            family = SERVICE_FAMILY[requests[0][1]] if requests else self.default_family(layer)
+            source = self.source(SERVICES_FILE, (requests[0][0], "type")) if requests else self.default_source()
+            values = _layer_values(layer, family, None, source)
+            values[f"{layer}_version"] = {"value": self.pinned[f"{layer}_version"], "source": INVENTORY}
+            return values
         if not requests:
             family = self.default_family(layer)
             return _layer_values(layer, family, self.default_install(family), self.default_source())

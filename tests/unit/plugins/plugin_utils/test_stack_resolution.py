@@ -316,24 +316,13 @@ def test_imap_is_missing_from_debian_13_but_not_from_sury():
     assert (findings, values["php_extension_packages"]["value"]) == ([], ["php8.3-imap"])
 
 
-def test_vendor_extensions_are_named_in_a_warning():
-    project = small_project("php:8.4", extensions=["xsl", "newrelic", "blackfire"])
+def test_vendor_and_unknown_extensions_are_reported_once_by_the_reader_not_per_host():
+    project = small_project("php:8.4", extensions=["xsl", "newrelic", "frobnicate"])
     values, findings = resolve_host(project, "13", {"php"})
-    warning = only(findings, WARNING)
-    assert (warning.file, warning.line, warning.column, warning.path) == (APP, 4, 5, "runtime.extensions")
-    assert warning.message == "newrelic, blackfire are not installed: they come from their vendors' repositories, not from Debian"
-    assert warning.suggestion == "install them with your own role, or remove them from runtime.extensions"
+    assert findings == []
     assert values["php_extension_packages"]["value"] == ["php8.4-xsl"]
-    unused_values, findings = resolve_host(small_project("php:8.4", extensions=["newrelic"]), "13", {"php"})
-    assert only(findings, WARNING).message == "newrelic is not installed: it comes from its vendor's repository, not from Debian"
-
-
-def test_unknown_extension_is_an_error_at_its_item():
-    project = small_project("php:8.4", extensions=["xsl", "frobnicate"])
-    unused_values, findings = resolve_host(project, "13", {"php"})
-    error = only(findings, ERROR)
-    assert (error.file, error.line, error.column, error.path) == (APP, 6, 11, "runtime.extensions.1")
-    assert error.message == "extension `frobnicate` has no package known to magecloud.platform, so this host cannot install it"
+    assert [(f.severity, f.line, f.path) for f in project.findings if f.path.startswith("runtime")] == [
+        (WARNING, 6, "runtime.extensions.1"), (ERROR, 7, "runtime.extensions.2")]
 
 
 def test_mixed_hosts_resolve_each_for_its_own_release_and_layers():
@@ -400,3 +389,26 @@ def test_release_tables_have_the_same_keys_and_exceptions_name_known_extensions(
     assert set(extensions["debian"]) == set(releases)
     for exceptions in extensions["debian"].values():
         assert set(exceptions) <= set(extensions["packages"])
+
+
+def test_an_inventory_php_version_silences_the_project_type_and_keeps_its_extensions():
+    values, findings = resolve_host(small_project(extensions=["intl"]), "12", {"php"}, "debian", pinned={"php_version": "8.2"})
+    assert findings == []
+    assert values["php_version"] == {"value": "8.2", "source": "inventory"}
+    assert values["php_extension_packages"]["value"] == ["php8.2-intl"]
+
+
+def test_inventory_extension_packages_silence_what_the_release_lacks():
+    project = small_project("php:8.4", extensions=["imap"])
+    assert only(resolve_host(project, "13", {"php"}, "debian")[1], ERROR).path == "runtime.extensions.0"
+    values, findings = resolve_host(project, "13", {"php"}, "debian", pinned={"php_extension_packages": ["php8.4-intl"]})
+    assert findings == []
+    assert values["php_extension_packages"]["value"] == []
+
+
+def test_an_inventory_service_version_silences_the_project_type_and_keeps_its_engine():
+    project = small_project("php:8.2", "cache:\n    type: redis:7.2\n", magento_version="2.4.6")
+    values, findings = resolve_host(project, "12", {"redis"}, pinned={"redis_version": "7.0"})
+    assert findings == []
+    assert values == {"redis_engine": {"value": "redis", "source": ".magento/services.yaml:2:5"},
+                      "redis_version": {"value": "7.0", "source": "inventory"}}
