@@ -167,7 +167,8 @@ def test_a_database_name_and_password_that_need_quoting_round_trip(host):
     as_root_sql(host, f"DROP DATABASE IF EXISTS {quoted}; DROP USER IF EXISTS '{ODD_USER}'@'localhost';"
                       f"CREATE DATABASE {quoted}; CREATE USER '{ODD_USER}'@'localhost' IDENTIFIED BY {sql_string(ODD_PASSWORD)};"
                       f"GRANT ALL PRIVILEGES ON {quoted}.* TO '{ODD_USER}'@'localhost';"
-                      f"CREATE TABLE {quoted}.kept (id INT PRIMARY KEY, note VARCHAR(40)); INSERT INTO {quoted}.kept VALUES (7, 'round trip');")
+                      f"CREATE TABLE {quoted}.kept (id INT PRIMARY KEY, note VARCHAR(40));"
+                      f"INSERT INTO {quoted}.kept VALUES (7, 'round trip');")
     env = {"db": {"connection": {"default": {"host": "localhost", "dbname": ODD_DATABASE, "username": ODD_USER,
                                              "password": ODD_PASSWORD}}}}
     blob = base64.b64encode(json.dumps(env).encode()).decode()
