@@ -18,7 +18,7 @@ description:
     again, and on failure points C(current) back and fails with the health check's response.
     Then it prunes old releases, keeping O(keep), and never one that is current, was served less than
     O(prune_grace) seconds ago, or is still a working directory or open file of a process.
-    The artifacts go with their releases: C(<app_root>/artifacts/) keeps the artifacts of the releases
+    The artifacts go with their releases, C(<app_root>/artifacts/) keeps the artifacts of the releases
     still on the host only, and loses what a killed run left half written.
   - nginx passes C($realpath_root) to PHP, so every release has its own file paths in PHP's opcache and
     realpath cache; PHP-FPM serves the new code from the first request after the switch without a reload.
