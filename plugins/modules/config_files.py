@@ -47,7 +47,7 @@ options:
         default: "0755"
   secret_contents:
     description:
-      - The contents of the O(files) marked secret, by O(files[].dest). The action plugin moves them here:
+      - The contents of the O(files) marked secret, by O(files[].dest). The action plugin moves them here, because
         a module logs its arguments on the host (syslog), all but those it declares secret, like this one.
     type: dict
     default: {}
