@@ -1,6 +1,8 @@
 """What the molecule scenarios' tests share: where molecule put things, running playbooks the way a
 user does, commands on the test hosts, and commits to a clone of the sample app."""
 
+import hashlib
+import json
 import os
 import pathlib
 import subprocess
@@ -42,3 +44,16 @@ def commit(repo, message):
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
     subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", message],
                    check=True)
+
+
+def host_vars(name):
+    """The variables the scenario's inventory gives a host, as Ansible resolves them (no connection made)."""
+    result = subprocess.run(["ansible-inventory", "-i", INVENTORY, "--host", name], env=PLAIN_OUTPUT,
+                            capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(result.stdout)
+
+
+def controller_cache(build_host, app_root="/var/www/magento"):
+    """The deploy's cache on the controller for one shop, named as roles/deploy/vars/main.yml names it."""
+    shop = f"{host_vars(build_host).get('ansible_host', build_host)}:{app_root}"
+    return pathlib.Path.home() / ".cache" / "magecloud" / "deploy" / hashlib.md5(shop.encode()).hexdigest()[:12]

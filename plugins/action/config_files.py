@@ -8,6 +8,7 @@ import os
 
 from ansible import constants
 from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
 
@@ -24,10 +25,13 @@ class ActionModule(ActionBase):
         files = self._task.args.get("files") or []
         if not isinstance(files, list):
             raise AnsibleActionFail(f"files must be a list of entries, got {type(files).__name__}")
+        entries = [self._module_entry(entry, task_vars) for entry in files]
         module_args = {
             "directories": self._task.args.get("directories") or [],
             "absent": self._task.args.get("absent") or [],
-            "files": [self._module_entry(entry, task_vars) for entry in files],
+            "files": entries,
+            # Out of the entries, into the one argument the module never logs on the host.
+            "secret_contents": {entry["dest"]: entry.pop("content") for entry in entries if boolean(entry.get("secret", False))},
         }
         result.update(self._execute_module(module_name="magecloud.platform.config_files",
                                            module_args=module_args, task_vars=task_vars))

@@ -1,6 +1,6 @@
 # Copyright: magecloud.platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The release layout on a web host: <app_root>/releases/<id>, shared/, the current link and its history."""
+"""The release layout on a web host: <app_root>/releases/<id>, shared/, artifacts/, the current link and its history."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import time
 
 RELEASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 HISTORY_FILE = ".history.json"
+# Written into each release when it is prepared: its id, when, from which artifact, and its unpacked size.
+MARKER = ".magecloud-release.json"
 
 
 class ReleaseError(Exception):
@@ -23,6 +25,7 @@ class Layout:
         self.releases = os.path.join(app_root, "releases")
         self.shared = os.path.join(app_root, "shared")
         self.current = os.path.join(app_root, "current")
+        self.artifacts = os.path.join(app_root, "artifacts")
 
     def path_of(self, release):
         if not RELEASE_ID.match(release or ""):
@@ -129,3 +132,25 @@ def prune_candidates(layout, keep, grace_seconds, in_use, now=None):
                           key=lambda name: (order.get(name, -1), os.path.getmtime(layout.path_of(name))), reverse=True)
     return [name for name in newest_first[keep:]
             if name != current and name not in in_use and now - served_until.get(name, 0) >= grace_seconds]
+
+
+def release_size(release_dir):
+    """Bytes a release takes: the size its marker recorded when it was unpacked, else what its files use on disk.
+
+    Links are not followed: the shared mounts are links, and they are not part of the release.
+    """
+    try:
+        with open(os.path.join(release_dir, MARKER), encoding="utf-8") as handle:
+            recorded = json.load(handle).get("size")
+        if isinstance(recorded, int) and recorded >= 0:
+            return recorded
+    except (OSError, ValueError, AttributeError):
+        pass
+    total = 0
+    for root, dirs, files in os.walk(release_dir):
+        for name in dirs + files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                continue
+    return total

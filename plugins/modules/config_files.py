@@ -45,6 +45,12 @@ options:
         description: Mode, as an octal string.
         type: str
         default: "0755"
+  secret_contents:
+    description:
+      - The contents of the O(files) marked secret, by O(files[].dest). The action plugin moves them here, because
+        a module logs its arguments on the host (syslog), all but those it declares secret, like this one.
+    type: dict
+    default: {}
   files:
     description: Files to write.
     type: list
@@ -172,13 +178,13 @@ ARGUMENT_SPEC = {
                     **ATTRIBUTE_SPEC},
     },
     "absent": {"type": "list", "elements": "path", "default": []},
+    "secret_contents": {"type": "dict", "default": {}, "no_log": True},
     "files": {
         "type": "list", "elements": "dict", "default": [],
         "options": {"dest": {"type": "path", "required": True}, "content": {"type": "str"},
                     "template": {"type": "str"}, "vars": {"type": "dict", "default": {}},
                     "mode": {"type": "str", "default": "0644"}, "validate": {"type": "str"},
                     "secret": {"type": "bool", "default": False}, **ATTRIBUTE_SPEC},
-        "required_one_of": [["content", "template"]],
     },
 }
 
@@ -264,6 +270,9 @@ def remove(module, path):
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    for spec in module.params["files"]:
+        if spec["dest"] in module.params["secret_contents"]:
+            spec.update(content=module.params["secret_contents"][spec["dest"]], secret=True)
     module.no_log_values.update(spec["content"] for spec in module.params["files"] if spec["secret"] and spec["content"])
     changed_directories = [spec["path"] for spec in module.params["directories"] if ensure_directory(module, spec)]
     changed_files, diffs = [], []

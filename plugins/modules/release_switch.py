@@ -18,6 +18,8 @@ description:
     again, and on failure points C(current) back and fails with the health check's response.
     Then it prunes old releases, keeping O(keep), and never one that is current, was served less than
     O(prune_grace) seconds ago, or is still a working directory or open file of a process.
+    The artifacts go with their releases, C(<app_root>/artifacts/) keeps the artifacts of the releases
+    still on the host only, and loses what a killed run left half written.
   - nginx passes C($realpath_root) to PHP, so every release has its own file paths in PHP's opcache and
     realpath cache; PHP-FPM serves the new code from the first request after the switch without a reload.
   - V(state=packed) turns a finished build directory into the release's artifact
@@ -193,6 +195,11 @@ pruned:
   returned: when state is current
   type: list
   elements: str
+pruned_artifacts:
+  description: Files deleted from C(<app_root>/artifacts/) after the switch, because no release on the host needs them.
+  returned: when state is current
+  type: list
+  elements: str
 releases:
   description: Every release on the host, oldest id first.
   returned: always
@@ -221,10 +228,10 @@ import urllib.parse
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
+from ansible_collections.magecloud.platform.plugins.module_utils.artifacts import remove_stale_entries
 from ansible_collections.magecloud.platform.plugins.module_utils.releases import (
-    Layout, ReleaseError, prune_candidates, releases_in_use)
+    MARKER, Layout, ReleaseError, prune_candidates, releases_in_use)
 
-MARKER = ".magecloud-release.json"
 DISK_MARGIN = 1.1
 
 
@@ -303,7 +310,8 @@ def prepare(module, layout, release):
     if module.check_mode:
         return True, False
     os.makedirs(layout.releases, exist_ok=True)
-    check_disk_space(layout, artifact_size(module, params["artifact"]), params["artifact"])
+    size = artifact_size(module, params["artifact"])
+    check_disk_space(layout, size, params["artifact"])
     for leftover in os.listdir(layout.releases):
         if leftover.startswith(f".{release}.partial"):
             shutil.rmtree(os.path.join(layout.releases, leftover))
@@ -320,7 +328,7 @@ def prepare(module, layout, release):
         for shared_file in params["shared_files"]:
             link_into_shared(layout, staging, shared_file.strip("/"), owner_ids, is_dir=False)
         with open(os.path.join(staging, MARKER), "w", encoding="utf-8") as handle:
-            json.dump({"release": release, "prepared_at": time.time(), "artifact": params["artifact"]}, handle)
+            json.dump({"release": release, "prepared_at": time.time(), "artifact": params["artifact"], "size": size}, handle)
         make_read_only(staging)
         os.rename(staging, target)
     except BaseException:
@@ -331,7 +339,7 @@ def prepare(module, layout, release):
 
 def pack(module, layout, release):
     params = module.params
-    artifact = params["artifact"] or os.path.join(layout.app_root, "artifacts", f"{release}.tar.gz")
+    artifact = params["artifact"] or os.path.join(layout.artifacts, f"{release}.tar.gz")
     layout.path_of(release)
     if os.path.isfile(artifact):
         return False, artifact
@@ -409,7 +417,7 @@ def back_up(layout, release, files, backup_dir):
 def switch(module, layout, release):
     params = module.params
     previous = layout.current_release()
-    outcome = {"previous": previous, "switched_at": 0.0, "health": {}, "pruned": []}
+    outcome = {"previous": previous, "switched_at": 0.0, "health": {}, "pruned": [], "pruned_artifacts": []}
     if not layout.exists(release):
         raise ReleaseError(f"Release {release} is not on this host ({layout.releases}); prepare it first. "
                            f"Releases here: {', '.join(layout.all_releases()) or 'none'}.")
@@ -447,6 +455,7 @@ def switch(module, layout, release):
     for stale in prune_candidates(layout, params["keep"], params["prune_grace"], releases_in_use(layout.releases)):
         shutil.rmtree(layout.path_of(stale))
         outcome["pruned"].append(stale)
+    outcome["pruned_artifacts"] = remove_stale_entries(layout.artifacts, layout.all_releases())
     return True, outcome
 
 

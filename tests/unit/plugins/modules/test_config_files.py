@@ -4,6 +4,7 @@ import json
 import os
 import stat
 
+import pytest
 from module_runner import run_module
 
 
@@ -119,3 +120,22 @@ def test_a_failing_check_of_a_secret_file_leaves_its_output_out(tmp_path):
     assert result["msg"].endswith("so the file was left as it was: content hidden: secret")
     assert "new-secret" not in json.dumps(result)
     assert not target.exists()
+
+
+def test_a_secret_content_given_apart_is_written_and_never_logged_on_the_host(tmp_path, monkeypatch):
+    from ansible.module_utils import basic
+    from ansible.module_utils.testing import patch_module_args
+
+    from ansible_collections.magecloud.platform.plugins.modules import config_files
+
+    logged = []
+    monkeypatch.setattr(basic.AnsibleModule, "log", lambda self, msg, log_args=None: logged.append(msg))
+    target = tmp_path / "cache.conf"
+    plain = tmp_path / "limits.conf"
+    args = {"files": [{"dest": str(target), "secret": True}, {"dest": str(plain), "content": "LimitNOFILE=65535\n"}],
+            "secret_contents": {str(target): "requirepass logged-nowhere\n"}}
+    with patch_module_args(args), pytest.raises(SystemExit):
+        config_files.main()
+    assert target.read_text() == "requirepass logged-nowhere\n"
+    assert len(logged) == 1 and "LimitNOFILE=65535" in logged[0], "the invocation is logged, with the plain file"
+    assert "logged-nowhere" not in logged[0]

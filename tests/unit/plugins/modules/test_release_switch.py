@@ -157,6 +157,27 @@ def test_prune_keeps_current_recent_and_in_use_releases(tmp_path, app_root):
     assert graced["pruned"] == []
 
 
+def test_artifacts_are_pruned_with_their_releases(tmp_path, app_root):
+    artifacts = app_root / "artifacts"
+    artifacts.mkdir()
+    (artifacts / "r0.tar.gz").write_text("an artifact whose release is gone")
+    (artifacts / "r9.tar.gz.partial.4242").write_text("left by a killed pack")
+    (artifacts / "notes.txt").write_text("not ours")
+    for index in range(1, 5):
+        (artifacts / f"r{index}.tar.gz").write_text("artifact")
+        prepare(tmp_path, app_root, f"r{index}")
+        result = switch(tmp_path, app_root, f"r{index}", keep=2, prune_grace=0)
+    assert result["pruned"] == ["r2"] and result["pruned_artifacts"] == ["r2.tar.gz"], result
+    assert sorted(os.listdir(artifacts)) == ["notes.txt", "r3.tar.gz", "r4.tar.gz"]
+    assert sorted(os.listdir(app_root / "releases")) == [".history.json", "r3", "r4"]
+
+
+def test_prepare_records_the_release_size_for_the_next_preflight(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1", {"pub/index.php": "x" * 5000, "var/seed": "y" * 700})
+    marker = json.loads((app_root / "releases" / "r1" / ".magecloud-release.json").read_text())
+    assert marker["size"] == 5700
+
+
 def test_not_enough_disk_space_leaves_no_release(tmp_path, app_root):
     statvfs = os.statvfs(app_root)
     free = statvfs.f_bavail * statvfs.f_frsize
