@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-BASE = "http://127.0.0.1:9200"
 # Per host: the engine's service, its version and the Java major it runs on.
 EXPECTED = {"magecloud-search-es7": ("elasticsearch", "7.17.25", "17"),
             "magecloud-search-os3": ("opensearch", "3.3.0", "21")}
@@ -17,15 +16,23 @@ def expected(host):
     return EXPECTED[host.backend.get_hostname()]
 
 
+def listen_address(host):
+    """A search host outside the web group listens on its private address only, as the role decides."""
+    service = EXPECTED[host.backend.get_hostname()][0]
+    config = host.file(f"/etc/{service}/{service}.yml").content_string
+    return next(line.split(":", 1)[1].strip() for line in config.splitlines() if line.startswith("network.host:"))
+
+
 def request(host, path, method="GET", body=None):
     data = f"-H 'Content-Type: application/json' -d '{json.dumps(body)}'" if body is not None else ""
-    result = host.run(f"curl -s -X {method} {data} '{BASE}{path}'")
+    result = host.run(f"curl -s -X {method} {data} 'http://{listen_address(host)}:9200{path}'")
     assert result.rc == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_engine_and_version_on_the_releases_java(host, expected):
     service, version, java = expected
+    assert listen_address(host) not in ("127.0.0.1", "0.0.0.0")
     assert request(host, "/")["version"]["number"] == version
     assert f'version "{java}.' in host.run("java -version 2>&1").stdout
     assert host.service(service).is_running and host.service(service).is_enabled
