@@ -18,6 +18,12 @@ ENDPOINT_DEFAULTS = {
     "mysql": ("mysql", 3306), "mariadb": ("mysql", 3306), "redis": ("redis", 6379), "valkey": ("redis", 6379),
     "rabbitmq": ("amqp", 5672), "elasticsearch": ("http", 9200), "opensearch": ("http", 9200),
 }
+# An environment-level variable whose name starts with this is a plain environment variable (the
+# prefix stripped) instead of an entry of MAGENTO_CLOUD_VARIABLES.
+ENV_PREFIX = "env:"
+# build.flavor -> what the build runs; a PHP application without a flavor gets composer, as on the cloud.
+FLAVORS = {"composer": "composer", "default": "composer", "none": "none"}
+DEFAULT_FLAVOR = "composer"
 
 
 def encode(value):
@@ -39,8 +45,57 @@ def stack(project):
         "workers": {name: (worker.get("commands") or {}).get("start")
                     for name, worker in (app.get("workers") or {}).items() if isinstance(worker, dict)},
         "hooks": {name: script or "" for name, script in (app.get("hooks") or {}).items()},
+        "build_flavor": build_flavor(app),
         "route_cache": _route_cache(project.routes or DEFAULT_ROUTES),
     }
+
+
+def build_flavor(app):
+    """composer or none: what the build runs before hooks.build."""
+    build = app.get("build") if isinstance(app.get("build"), dict) else {}
+    flavor = build.get("flavor", DEFAULT_FLAVOR)
+    return FLAVORS.get(flavor, "none") if isinstance(flavor, str) else "none"
+
+
+def app_variables(app, group):
+    """variables.<group> of .magento.app.yaml as a mapping (empty when it is not one)."""
+    variables = app.get("variables") if isinstance(app.get("variables"), dict) else {}
+    values = variables.get(group)
+    return values if isinstance(values, dict) else {}
+
+
+def _text(value):
+    """An environment value as a string: YAML scalars as written, lists and maps as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+def app_environment(project, variables=None):
+    """The application's environment variables: variables.env of .magento.app.yaml, with the
+    environment's `env:`-prefixed variables (the inventory's) over them, as the cloud ranks them."""
+    result = {str(name): _text(value) for name, value in app_variables(project.app, "env").items()}
+    result.update({name[len(ENV_PREFIX):]: _text(value) for name, value in (variables or {}).items() if is_env_name(name)})
+    return result
+
+
+def is_env_name(name):
+    """Whether an environment-level variable is an environment variable of its own (`env:NAME`)."""
+    return name.startswith(ENV_PREFIX) and len(name) > len(ENV_PREFIX)
+
+
+def _ini_text(value):
+    if isinstance(value, bool):
+        return "On" if value else "Off"
+    return _text(value)
+
+
+def php_settings(project):
+    """php.ini values of the app: variables.php of .magento.app.yaml, then the project's php.ini,
+    which is read after it and wins."""
+    settings = {str(name): _ini_text(value) for name, value in app_variables(project.app, "php").items()}
+    settings.update(project.php_ini)
+    return settings
 
 
 def _services(services):
@@ -131,13 +186,15 @@ def _resolve(template, domain):
 
 
 def runtime_environment(project, endpoints, domains, environment, app_dir, variables=None, tree_id=""):
-    """The MAGENTO_CLOUD_* variables, each base64-encoded JSON or plain text as on the cloud."""
+    """The MAGENTO_CLOUD_* variables, each base64-encoded JSON or plain text as on the cloud, after the
+    application's own environment variables (app_environment), which cannot override them."""
     document_root = next((spec.get("root", "") for path, spec in ((project.app.get("web") or {}).get("locations") or {}).items()
                           if path == "/" and isinstance(spec, dict)), "pub")
     return {
+        **app_environment(project, variables),
         "MAGENTO_CLOUD_RELATIONSHIPS": encode(relationships(project, endpoints)),
         "MAGENTO_CLOUD_ROUTES": encode(routes(project, domains)),
-        "MAGENTO_CLOUD_VARIABLES": encode(dict(variables or {})),
+        "MAGENTO_CLOUD_VARIABLES": encode({name: value for name, value in (variables or {}).items() if not is_env_name(name)}),
         "MAGENTO_CLOUD_APPLICATION": encode(project.app),
         "MAGENTO_CLOUD_APPLICATION_NAME": project.app.get("name", ""),
         "MAGENTO_CLOUD_ENVIRONMENT": environment,

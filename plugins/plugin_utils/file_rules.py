@@ -3,8 +3,9 @@
 """Project-file checks ece-tools makes at build and deploy, decided from the files alone:
 app/etc/config.php (ConfigFileExists, ModulesExists), php.ini and op-exclude.txt
 (OpcacheExcludePaths), build_options.ini (UnsupportedBuildOptionsIni), composer.json
-(ComposerFile), pub/errors/local.xml (ReportDirNestingLevel) and the Braintree variable of
-.magento.app.yaml (MagentoAppYaml).
+(ComposerFile), pub/errors/local.xml (ReportDirNestingLevel), the Braintree variable of
+.magento.app.yaml (MagentoAppYaml), and composer.lock for the composer build flavor (the cloud's
+build runs `composer install`, which without a lock file resolves versions anew on every build).
 
 Severities follow ece-tools' scenarios: its `critical` validators stop the build or deploy (error
 here), its `warning` validators log a warning (warning here). Findings in files that are not YAML
@@ -16,7 +17,7 @@ import json
 import re
 from xml.etree import ElementTree
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils import php_config, php_ini
+from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, php_config, php_ini
 from ansible_collections.magecloud.platform.plugins.plugin_utils.composer_data import at_least, magento_key
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import Report
 from ansible_collections.magecloud.platform.plugins.plugin_utils.located_yaml import Document
@@ -27,8 +28,9 @@ OP_EXCLUDE = "op-exclude.txt"
 ERROR_REPORT_XML = "pub/errors/local.xml"
 BUILD_OPTIONS = "build_options.ini"
 PHP_INI = "php.ini"
-# The files these checks read besides the YAML files, php.ini and composer.lock.
-FILES = (CONFIG_PHP, COMPOSER_JSON, OP_EXCLUDE, ERROR_REPORT_XML, BUILD_OPTIONS)
+COMPOSER_LOCK = "composer.lock"
+# The files these checks read besides the YAML files and php.ini.
+FILES = (CONFIG_PHP, COMPOSER_JSON, OP_EXCLUDE, ERROR_REPORT_XML, BUILD_OPTIONS, COMPOSER_LOCK)
 
 OPCACHE_BLACKLIST = "opcache.blacklist_filename"
 OPCACHE_BLACKLIST_VALUE = "${MAGENTO_CLOUD_APP_DIR}/op-exclude.txt"
@@ -67,6 +69,8 @@ def check(findings, files, ini_raw, app_doc, magento_version, lock, refused=()):
     opcache_exclude_paths(findings, ini_raw, files.get(OP_EXCLUDE), refused)
     if COMPOSER_JSON not in refused:
         composer_json(findings, files.get(COMPOSER_JSON), magento_version, lock)
+        if COMPOSER_LOCK not in refused:
+            composer_flavor(Report(app_doc, findings), app, files.get(COMPOSER_JSON), files.get(COMPOSER_LOCK))
     report_dir_nesting_level(findings, files.get(ERROR_REPORT_XML), app, Report(app_doc, findings))
     braintree_variable(Report(app_doc, findings), app, magento_version)
     return modules
@@ -188,6 +192,26 @@ def composer_json(findings, raw, magento_version, lock):
         'and commit composer.json and composer.lock')
 
 
+def composer_flavor(app_report, app, composer_raw, lock_raw):
+    """The composer build flavor (also the cloud's default for PHP) runs `composer install`, and only
+    when composer.json is there; composer.lock must be committed with it."""
+    if derive.build_flavor(app) != "composer":
+        return
+    build = app.get("build") if isinstance(app.get("build"), dict) else {}
+    stated = "flavor" in build
+    flavor = f"build.flavor `{build['flavor']}`" if stated else "the default build flavor (composer)"
+    if composer_raw is None:
+        if stated:
+            app_report.warning(("build", "flavor"), f"{flavor} runs `composer install` only when composer.json is in the "
+                                                    "project, and it is not: the build installs no packages",
+                               "commit composer.json and composer.lock, or set build.flavor to none")
+        return
+    if lock_raw is None:
+        app_report.error(("build", "flavor"), f"{flavor} runs `composer install`, and composer.lock is not in the "
+                                              "project: every build would resolve the versions anew",
+                         "run `composer update --lock` (or `composer install`) and commit composer.lock")
+
+
 def _nesting_level_ok(value):
     return re.fullmatch(r"\d+", str(value).strip()) is not None and int(str(value).strip()) <= MAX_NESTING_LEVEL
 
@@ -197,9 +221,7 @@ def report_dir_nesting_level(findings, raw, app, app_report):
     config.report.dir_nesting_level, unless MAGE_ERROR_REPORT_DIR_NESTING_LEVEL is set. Without the
     file there is nothing to check: ece-tools' build writes it from ERROR_REPORT_DIR_NESTING_LEVEL.
     Magento's error processor reads the level as 0 to 32 and uses 0 (no nesting) for anything else."""
-    variables = app.get("variables") if isinstance(app.get("variables"), dict) else {}
-    env_vars = variables.get("env") if isinstance(variables.get("env"), dict) else {}
-    env_value = env_vars.get(NESTING_VARIABLE)
+    env_value = derive.app_variables(app, "env").get(NESTING_VARIABLE)
     if env_value is not None and not _nesting_level_ok(env_value):
         app_report.warning(("variables", "env", NESTING_VARIABLE),
                            f"{NESTING_VARIABLE} is `{env_value}`; Magento reads 0 to {MAX_NESTING_LEVEL} and uses 0 "
@@ -241,9 +263,7 @@ def report_dir_nesting_level(findings, raw, app, app_report):
 def braintree_variable(app_report, app, magento_version):
     """MagentoAppYaml (critical): Magento 2.4.0 and later dropped the Braintree module, and ece-tools
     stops the build while variables.env still sets its CHANNEL."""
-    variables = app.get("variables") if isinstance(app.get("variables"), dict) else {}
-    env_vars = variables.get("env") if isinstance(variables.get("env"), dict) else {}
-    if env_vars.get(BRAINTREE_VARIABLE) is None:
+    if derive.app_variables(app, "env").get(BRAINTREE_VARIABLE) is None:
         return
     path = ("variables", "env", BRAINTREE_VARIABLE)
     suggestion = (f"delete variables.env.{BRAINTREE_VARIABLE}; Braintree now comes as PayPal's own extension "
