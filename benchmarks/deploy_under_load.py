@@ -229,7 +229,7 @@ def main():
         else:
             version += 1
             project.set_version(version)
-        fault = {"fail-after-switch": "app/etc/fail-live-health", "fail-before-switch": "app/etc/fail-health"}.get(kind)
+        fault = {"fail-after-switch": "app/fail-live-health", "fail-before-switch": "app/fail-health"}.get(kind)
         if fault:
             project.write(fault, "fault switch for the deploy benchmark\n")
         if kind == "upgrade":

@@ -28,9 +28,35 @@ function sample_db(): PDO
     );
 }
 
+/**
+ * The modules the code declares, as Magento's module loader finds them: each etc/module.xml under
+ * app/code, with its <sequence> (the modules it loads after) and the schema version its code needs
+ * (etc/schema_version.php beside module.xml stands in for the declarative schema; 1 when absent).
+ *
+ * @return array<string, array{sequence: string[], version: int}>
+ */
+function sample_declared_modules(): array
+{
+    $modules = [];
+    foreach (array_merge(glob(BP . '/app/code/*/etc/module.xml'), glob(BP . '/app/code/*/*/etc/module.xml')) as $file) {
+        $module = simplexml_load_file($file)->module;
+        $sequence = [];
+        foreach ($module->sequence->module ?? [] as $after) {
+            $sequence[] = (string) $after['name'];
+        }
+        $versionFile = dirname($file) . '/schema_version.php';
+        $modules[(string) $module['name']] = [
+            'sequence' => $sequence,
+            'version' => is_file($versionFile) ? (int) (include $versionFile) : 1,
+        ];
+    }
+    ksort($modules);
+    return $modules;
+}
+
 function sample_code_schema_version(): int
 {
-    return (int) (include BP . '/app/code/Sample/etc/schema_version.php');
+    return sample_declared_modules()['Sample_Core']['version'];
 }
 
 function sample_db_schema_version(PDO $db): ?int

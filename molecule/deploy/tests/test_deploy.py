@@ -66,7 +66,7 @@ def test_release_is_read_only_for_php_and_mounts_are_shared(host):
 def test_build_output_is_in_the_release(host):
     release = f"{APP_ROOT}/{current(host)}"
     assert "Sample\\\\Model\\\\Greeting" in ok(host, f"cat {release}/generated/metadata/classmap.php")
-    assert ok(host, f"cat {release}/pub/static/frontend/styles.min.css").startswith("body{")
+    assert ok(host, f"cat {release}/pub/static/frontend/Sample/default/en_US/css/styles.min.css").startswith("body{")
 
 
 def test_env_php_keys_added_by_hand_survive_a_deploy(host, repo):
@@ -120,7 +120,7 @@ def test_patch_conflict_names_the_patch_and_applies_nothing(host, repo):
 
 def test_health_check_failing_before_the_switch_keeps_the_old_release(host, repo):
     before = current(host), releases(host)
-    (repo / "app" / "etc" / "fail-health").write_text("fault\n")
+    (repo / "app" / "fail-health").write_text("fault\n")
     commit(repo, "a release whose health page fails")
     rc, output = deploy(repo)
     assert rc != 0 and "failed its health check before the switch" in output, output[-3000:]

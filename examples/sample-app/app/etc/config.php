@@ -2,5 +2,6 @@
 return [
     'modules' => [
         'Sample_Core' => 1,
-    ],
+        'Sample_Catalog' => 1
+    ]
 ];
