@@ -11,7 +11,8 @@ version_added: 0.1.0
 description:
   - Manages C(<app_root>/releases/<id>), C(<app_root>/shared/) and the C(<app_root>/current) link of a web host.
   - V(state=prepared) unpacks the build artifact into a hidden directory, links the persistent mounts
-    into C(shared/), makes the tree read-only for everyone but root, then renames it into place, so
+    into C(shared/) (content the artifact holds at a mount path moves to C(init/<mount>); M(magecloud.platform.mount_init)
+    copies it into the mount), makes the tree read-only for everyone but root, then renames it into place, so
     a release directory is either complete or absent. It checks the free disk space first.
   - V(state=current) checks the release's health through the vhost's preview server (request header
     C(X-Magecloud-Release)) before the switch, repoints C(current) with C(rename(2)), checks the live vhost
@@ -61,7 +62,9 @@ options:
     elements: str
     default: []
   shared_files:
-    description: Files, relative to the release, that become links to the same path under C(shared/) (for example C(app/etc/env.php)).
+    description:
+      - Files, relative to the release, that become links to the same path under C(shared/) (for example C(app/etc/env.php)).
+      - A file inside one of O(mounts) is skipped, since it is in C(shared/) through the link of its mount.
     type: list
     elements: str
     default: []
@@ -119,6 +122,16 @@ options:
   backup_dir:
     description: Where O(backup_files) are copied; default C(<app_root>/shared/app/etc/backups).
     type: path
+  restore_files:
+    description:
+      - Files of the release (paths relative to it, links followed) put back from the copy O(backup_files) made when
+        that release went live, before C(current) points at it, and for the previous release when a failed
+        health check switches back. For a rollback with a shared C(app/etc), where the newer release's
+        C(setup:upgrade) rewrote C(config.php). A file with no copy, absent, or in the release itself rather than
+        behind a link into C(shared/), is left alone.
+    type: list
+    elements: str
+    default: []
   keep:
     description: Releases kept after a switch, the current one included.
     type: int
@@ -185,6 +198,11 @@ warmed_up:
   description: Per warm-up path, the HTTP status (0 when there was no response).
   returned: when state is current
   type: dict
+restored:
+  description: The files of O(restore_files) put back from their copies before the switch.
+  returned: when state is current and the release was switched to
+  type: list
+  elements: str
 backups:
   description: The copies of O(backup_files) made after the switch.
   returned: when state is current
@@ -229,6 +247,7 @@ import urllib.parse
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible_collections.magecloud.platform.plugins.module_utils.artifacts import remove_stale_entries
+from ansible_collections.magecloud.platform.plugins.module_utils.mount_init import collect
 from ansible_collections.magecloud.platform.plugins.module_utils.releases import (
     MARKER, Layout, ReleaseError, prune_candidates, releases_in_use)
 
@@ -254,19 +273,12 @@ def link_into_shared(layout, staging, relative, owner_ids, is_dir):
     inside = os.path.join(staging, relative)
     shared = os.path.join(layout.shared, relative)
     if is_dir:
-        os.makedirs(os.path.dirname(shared), exist_ok=True)
-        built = os.path.isdir(inside) and not os.path.islink(inside) and os.listdir(inside)
+        # An artifact packed before the build moved its mounts to init/ (mount_init) still has them here.
+        collect(staging, [relative])
         if not os.path.isdir(shared):
-            # A new mount starts with what the build put there, as the cloud's writable-dir restore does.
-            if built:
-                shutil.copytree(inside, shared, symlinks=True)
-            else:
-                os.makedirs(shared)
+            os.makedirs(shared)
             chown_tree(shared, *owner_ids)
-        if os.path.lexists(inside):
-            init_copy = os.path.join(staging, "init", relative)
-            os.makedirs(os.path.dirname(init_copy), exist_ok=True)
-            os.rename(inside, init_copy)
+        os.chown(shared, *owner_ids)  # a mount made by an older layout (app/etc for env.php) may be root's
     else:
         if not os.path.isdir(os.path.dirname(shared)):
             os.makedirs(os.path.dirname(shared))
@@ -275,6 +287,10 @@ def link_into_shared(layout, staging, relative, owner_ids, is_dir):
             os.unlink(inside)
     os.makedirs(os.path.dirname(inside), exist_ok=True)
     os.symlink(shared, inside)
+
+
+def under_any(relative, mounts):
+    return any(relative == mount or relative.startswith(mount + "/") for mount in mounts)
 
 
 def chown_tree(top, uid, gid):
@@ -323,10 +339,12 @@ def prepare(module, layout, release):
             raise ReleaseError(f"Unpacking {params['artifact']} failed: {err.strip()}")
         owner = pwd.getpwnam(params["writable_owner"])
         owner_ids = (owner.pw_uid, grp.getgrgid(owner.pw_gid).gr_gid)
-        for mount in params["mounts"]:
-            link_into_shared(layout, staging, mount.strip("/"), owner_ids, is_dir=True)
-        for shared_file in params["shared_files"]:
-            link_into_shared(layout, staging, shared_file.strip("/"), owner_ids, is_dir=False)
+        mounts = [mount.strip("/") for mount in params["mounts"]]
+        for mount in mounts:
+            link_into_shared(layout, staging, mount, owner_ids, is_dir=True)
+        # A shared file inside a linked mount is in shared/ already, through the mount's link.
+        for shared_file in [name.strip("/") for name in params["shared_files"] if not under_any(name.strip("/"), mounts)]:
+            link_into_shared(layout, staging, shared_file, owner_ids, is_dir=False)
         with open(os.path.join(staging, MARKER), "w", encoding="utf-8") as handle:
             json.dump({"release": release, "prepared_at": time.time(), "artifact": params["artifact"], "size": size}, handle)
         make_read_only(staging)
@@ -414,6 +432,26 @@ def back_up(layout, release, files, backup_dir):
     return copies
 
 
+def restore_backups(layout, release, files, backup_dir):
+    """Puts back the copies of files made when release went live (back_up), each by rename(2) over the
+    file its link in the release leads to, keeping that file's owner; returns the files restored."""
+    restored = []
+    for relative in files:
+        copy = os.path.join(backup_dir, f"{os.path.basename(relative)}.{release}")
+        target = os.path.realpath(os.path.join(layout.path_of(release), relative))
+        behind_link = target.startswith(os.path.realpath(layout.shared) + os.sep)
+        if not (behind_link and os.path.isfile(copy) and os.path.isfile(target)):
+            continue
+        status = os.stat(target)
+        partial = f"{target}.restore-partial.{os.getpid()}"
+        shutil.copyfile(copy, partial)
+        os.chown(partial, status.st_uid, status.st_gid)
+        os.chmod(partial, stat.S_IMODE(status.st_mode))
+        os.rename(partial, target)
+        restored.append(relative)
+    return restored
+
+
 def switch(module, layout, release):
     params = module.params
     previous = layout.current_release()
@@ -436,18 +474,20 @@ def switch(module, layout, release):
         if not before["ok"]:
             module.fail_json(msg=f"Release {release} failed its health check before the switch; current still points at "
                                  f"{previous}. {describe(before)}", **outcome)
+    backup_dir = params["backup_dir"] or os.path.join(layout.shared, "app", "etc", "backups")
+    outcome["restored"] = restore_backups(layout, release, params["restore_files"], backup_dir)
     layout.point_current_at(release)
     outcome["switched_at"] = time.time()
     outcome["health"]["after"] = after = check.probe(params["health_check"]["live_url"], preview=False)
     if not after["ok"]:
         if previous:
+            restore_backups(layout, previous, params["restore_files"], backup_dir)
             layout.point_current_at(previous)
         module.fail_json(msg=f"Release {release} failed its health check after the switch; current was switched back to "
                              f"{previous or 'nothing (there was no earlier release)'}. {describe(after)}",
                          rolled_back=bool(previous), **outcome)
     layout.record_switch(release, previous, outcome["switched_at"])
-    outcome["backups"] = back_up(layout, release, params["backup_files"],
-                                 params["backup_dir"] or os.path.join(layout.shared, "app", "etc", "backups"))
+    outcome["backups"] = back_up(layout, release, params["backup_files"], backup_dir)
     live = urllib.parse.urlsplit(params["health_check"]["live_url"])
     outcome["warmed_up"] = {path: check.probe(urllib.parse.urlunsplit((live.scheme, live.netloc, path, "", "")),
                                               preview=False, attempts=1)["status"]
@@ -484,6 +524,7 @@ def main():
             "health_check": {"type": "dict", "default": {}, "options": health_options},
             "backup_files": {"type": "list", "elements": "str", "default": []},
             "backup_dir": {"type": "path"},
+            "restore_files": {"type": "list", "elements": "str", "default": []},
             "keep": {"type": "int", "default": 5},
             "prune_grace": {"type": "int", "default": 900},
         },

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils import (
-    app_schema, compatibility, composer_data, env_schema, file_rules, located_yaml, php_ini, routes_schema,
+    app_schema, compatibility, composer_data, env_schema, file_rules, located_yaml, mount_rules, php_ini, routes_schema,
     service_rules, services_schema)
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, Finding, FindingList, Report, sorted_findings
 
@@ -113,6 +113,20 @@ def directory_reader(directory):
                 return stream.read(limit + 1)
             except OSError as error:
                 raise UnreadableFile(f"cannot be read: {error.strerror}") from error
+
+    def under(relative, limit):
+        """Up to limit files under the project's directory `relative`, links not followed, sorted."""
+        top = os.path.join(root, relative)
+        if os.path.islink(top) or not _within(os.path.realpath(top), root):
+            return []
+        found = []
+        for current, dirs, files in os.walk(top):
+            dirs.sort()
+            found += [os.path.relpath(os.path.join(current, name), root) for name in sorted(files)]
+            if len(found) >= limit:
+                break
+        return found[:limit]
+    read.under = under
     return read
 
 
@@ -191,6 +205,14 @@ def git_reader(repository, ref):
         if result.returncode != 0:
             raise UnreadableFile(f"cannot be read from {ref}: {result.stderr.decode('utf-8', 'replace').strip()}")
         return result.stdout
+
+    def under(relative, limit):
+        """Up to limit files the commit has under `relative`, in git's order."""
+        result = subprocess.run(["git", "-C", repository, "ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options",
+                                 ref, "--", relative], capture_output=True, check=False)
+        names = [name.decode("utf-8", "surrogateescape") for name in result.stdout.split(b"\0") if name]
+        return names[:limit] if result.returncode == 0 else []
+    read.under = under
     return read
 
 
@@ -233,6 +255,7 @@ def read_project(read, magento_version=None, today=None):
     """Parse and validate every project file through read(relative_path) -> bytes | None.
     today: the date the end-of-life checks measure against (default: the real date)."""
     findings = FindingList()
+    committed_under = getattr(read, "under", None)
     read = _Reporting(read, findings)
     app_doc = _document(read, APP_FILE, findings)
     services_doc = _document(read, SERVICES_FILE, findings)
@@ -247,6 +270,8 @@ def read_project(read, magento_version=None, today=None):
         app_report.error((), f"{APP_FILE} is empty", "it must define at least name and type")
     elif app_doc.data is not None:
         app_schema.validate(app_report, app_doc.data, services)
+        if committed_under is not None and isinstance(app_doc.data, dict):
+            mount_rules.check(app_report, app_doc.data, committed_under)
     if services_doc.data is not None:
         services_schema.validate(services_report, services_doc.data)
     app = app_doc.data if isinstance(app_doc.data, dict) else {}

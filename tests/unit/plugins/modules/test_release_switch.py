@@ -88,11 +88,70 @@ def test_prepare_unpacks_links_mounts_and_is_idempotent(tmp_path, app_root):
     release = app_root / "releases" / "r1"
     assert (release / "pub" / "index.php").read_text() == "<?php echo 'r1';"
     assert os.readlink(release / "var") == str(app_root / "shared" / "var")
-    assert (app_root / "shared" / "var" / "cache" / "seed").read_text() == "from the build"
+    assert (release / "init" / "var" / "cache" / "seed").read_text() == "from the build"
+    assert os.listdir(app_root / "shared" / "var") == [], "mount_init seeds the mount in the hook phase, not prepare"
     assert os.readlink(release / "app" / "etc" / "env.php") == str(app_root / "shared" / "app" / "etc" / "env.php")
     assert not release.stat().st_mode & 0o022
     assert not [name for name in os.listdir(app_root / "releases") if name.startswith(".")]
     assert not prepare(tmp_path, app_root, "r1")["changed"]
+
+
+def test_a_shared_file_inside_a_linked_mount_is_left_to_the_mount(tmp_path, app_root):
+    (app_root / "shared" / "app" / "etc").mkdir(parents=True)
+    (app_root / "shared" / "app" / "etc" / "env.php").write_text("<?php return ['crypt' => 'kept'];")
+    run_module("release_switch", tmp_path, app_root=str(app_root), release="r1", state="prepared",
+               artifact=str(artifact(tmp_path, "r1", {"pub/index.php": "", "app/etc/config.php": "built"})),
+               mounts=["app/etc"], shared_files=["app/etc/env.php"], writable_owner=pwd_name())
+    release = app_root / "releases" / "r1"
+    assert os.readlink(release / "app" / "etc") == str(app_root / "shared" / "app" / "etc")
+    assert (app_root / "shared" / "app" / "etc" / "env.php").read_text() == "<?php return ['crypt' => 'kept'];"
+    assert (release / "init" / "app" / "etc" / "config.php").read_text() == "built"
+
+
+def test_a_rollback_puts_back_the_config_php_that_went_with_the_release(tmp_path, app_root):
+    mount = app_root / "shared" / "app" / "etc"
+    for release in ("r1", "r2"):
+        run_module("release_switch", tmp_path, app_root=str(app_root), release=release, state="prepared",
+                   artifact=str(artifact(tmp_path, release, {"pub/index.php": ""})), mounts=["app/etc"], writable_owner=pwd_name())
+    for release in ("r1", "r2"):
+        (mount / "config.php").write_text(f"modules of {release}")
+        switch(tmp_path, app_root, release, backup_files=["app/etc/config.php"])
+    (mount / "config.php").chmod(0o640)
+    back = switch(tmp_path, app_root, "previous", backup_files=["app/etc/config.php"], restore_files=["app/etc/config.php"])
+    assert back["current"] == "r1" and back["restored"] == ["app/etc/config.php"], back
+    assert (mount / "config.php").read_text() == "modules of r1"
+    assert (mount / "config.php").stat().st_mode & 0o777 == 0o640
+    forward = switch(tmp_path, app_root, "r2", restore_files=["app/etc/config.php", "app/etc/absent.php"])
+    assert forward["restored"] == ["app/etc/config.php"] and (mount / "config.php").read_text() == "modules of r2"
+
+
+def test_a_config_php_inside_the_release_is_never_restored(tmp_path, app_root):
+    prepare(tmp_path, app_root, "r1", {"pub/index.php": "", "app/etc/config.php": "r1 owns it"})
+    prepare(tmp_path, app_root, "r2", {"pub/index.php": "", "app/etc/config.php": "r2 owns it"})
+    switch(tmp_path, app_root, "r1", backup_files=["app/etc/config.php"])
+    (app_root / "shared" / "app" / "etc" / "backups" / "config.php.r1").write_text("tampered copy")
+    switch(tmp_path, app_root, "r2")
+    back = switch(tmp_path, app_root, "r1", restore_files=["app/etc/config.php"])
+    assert back["current"] == "r1" and back["restored"] == []
+    assert (app_root / "releases" / "r1" / "app" / "etc" / "config.php").read_text() == "r1 owns it"
+
+
+def test_a_release_failing_live_goes_back_with_the_previous_config_php(tmp_path, app_root):
+    mount = app_root / "shared" / "app" / "etc"
+    for release, files in (("r1", {"pub/index.php": ""}), ("r2", {"pub/index.php": "", "broken-live": ""})):
+        run_module("release_switch", tmp_path, app_root=str(app_root), release=release, state="prepared",
+                   artifact=str(artifact(tmp_path, release, files)), mounts=["app/etc"], writable_owner=pwd_name())
+    (mount / "config.php").write_text("modules of r1")
+    switch(tmp_path, app_root, "r1", backup_files=["app/etc/config.php"])
+    switch(tmp_path, app_root, "r2", backup_files=["app/etc/config.php"])  # fails live, never backed up
+    (mount / "config.php").write_text("modules written by setup:upgrade of r1's successor")
+    result = switch(tmp_path, app_root, "r1", restore_files=["app/etc/config.php"])
+    assert not result["changed"] and os.readlink(app_root / "current") == "releases/r1"
+    (mount / "config.php").write_text("modules written by setup:upgrade of r2")
+    failed = run_module("release_switch", tmp_path, app_root=str(app_root), release="r2", health_check=health(),
+                        restore_files=["app/etc/config.php"])
+    assert failed["failed"] and failed["rolled_back"], failed
+    assert (mount / "config.php").read_text() == "modules of r1"
 
 
 def test_switch_checks_health_and_records_history(tmp_path, app_root):
