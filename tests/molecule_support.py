@@ -57,3 +57,16 @@ def controller_cache(build_host, app_root="/var/www/magento"):
     """The deploy's cache on the controller for one shop, named as roles/deploy/vars/main.yml names it."""
     shop = f"{host_vars(build_host).get('ansible_host', build_host)}:{app_root}"
     return pathlib.Path.home() / ".cache" / "magecloud" / "deploy" / hashlib.md5(shop.encode()).hexdigest()[:12]
+
+
+ENV_PHP = "/var/www/magento/shared/app/etc/env.php"
+
+
+def env_php_crypt_key(host):
+    """crypt/key of the deployed env.php, which the tests set by hand as a user would."""
+    return ok(host, f"php -r '$c = include \"{ENV_PHP}\"; echo $c[\"crypt\"][\"key\"] ?? \"missing\";'")
+
+
+def set_env_php_crypt_key(host, value):
+    ok(host, f"php -r '$c = include \"{ENV_PHP}\"; $c[\"crypt\"] = [\"key\" => \"{value}\"]; "
+             f"file_put_contents(\"{ENV_PHP}\", \"<?php\\nreturn \" . var_export($c, true) . \";\\n\");'")

@@ -1,5 +1,6 @@
 """Disk hygiene of the deployed sample app: twelve deploys keeping three releases leave three releases,
-and only their artifacts, on the host and in the controller's cache."""
+and only their artifacts, on the host and in the controller's cache; a key added to env.php by hand in
+the app/etc mount lives through all of them."""
 
 import pathlib
 import sys
@@ -7,7 +8,8 @@ import sys
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
-from molecule_support import INVENTORY, clone_sample_repo, commit, controller_cache, deploy, ok  # noqa: E402
+from molecule_support import (INVENTORY, clone_sample_repo, commit, controller_cache, deploy, env_php_crypt_key, ok,  # noqa: E402
+                              set_env_php_crypt_key)
 
 APP_ROOT = "/var/www/magento"
 HOST_NAME = "magecloud-deploy-aio"
@@ -28,6 +30,7 @@ def tree_prefix(name):
 
 def test_twelve_deploys_keep_three_releases_and_only_their_artifacts(host, tmp_path):
     repo = clone_sample_repo(tmp_path)
+    set_env_php_crypt_key(host, "kept-by-hand")
     deployed = []
     for number in range(DEPLOYS):
         (repo / "README.md").write_text(f"disk hygiene deploy {number}\n")
@@ -36,6 +39,7 @@ def test_twelve_deploys_keep_three_releases_and_only_their_artifacts(host, tmp_p
         rc, output = deploy(repo, "-e", f"deploy_keep_releases={KEEP}", "-e", "deploy_prune_grace=0", "-e", "deploy_warm_up=false")
         assert rc == 0, f"deploy {number}: {output[-3000:]}"
         deployed.append(ok(host, f"basename $(readlink {APP_ROOT}/current)"))
+        assert env_php_crypt_key(host) == "kept-by-hand", f"after deploy {number}"
     assert len(set(deployed)) == DEPLOYS, "each deploy should have been a new release"
 
     releases = [name for name in listing(host, f"{APP_ROOT}/releases") if not name.startswith(".")]
