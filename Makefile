@@ -105,9 +105,15 @@ importer: venv
 	scripts/galaxy-importer.sh
 
 SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
+# Scenarios that do not test a fresh install start from converged-host snapshots (scripts/molecule_scenario.sh);
+# default and apt_source always converge from the base image.
+SNAPSHOT_SCENARIOS := deploy search
 
 molecule: venv images host-prep
-	for scenario in $(SCENARIOS); do scripts/stage.sh molecule-$$scenario $(BIN)/molecule test -s $$scenario; done
+	for scenario in $(SCENARIOS); do \
+	  case " $(SNAPSHOT_SCENARIOS) " in *" $$scenario "*) snapshot=--snapshot ;; *) snapshot= ;; esac; \
+	  scripts/stage.sh molecule-$$scenario scripts/molecule_scenario.sh $$snapshot $$scenario; \
+	done
 
 test-fast: lint sanity unit importer
 
