@@ -24,7 +24,8 @@ function sample_db(): PDO
         sprintf('mysql:host=%s;dbname=%s;charset=utf8mb4', $connection['host'], $connection['dbname']),
         $connection['username'],
         $connection['password'],
-        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]
+        // driver_options carries the CA (PDO::MYSQL_ATTR_SSL_CA) when the database speaks TLS.
+        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION] + ($connection['driver_options'] ?? [])
     );
 }
 
