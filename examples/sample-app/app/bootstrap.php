@@ -29,6 +29,22 @@ function sample_db(): PDO
     );
 }
 
+/** What php-amqp needs besides the login to connect over TLS, when env.php's queue.amqp asks for TLS. */
+function sample_amqp_tls_credentials(array $amqp): array
+{
+    if (!sample_amqp_tls($amqp)) {
+        return [];
+    }
+    // The extension's own check of the peer's name does not match IP addresses, which the deploy connects to:
+    // /stack checks the certificate with a PHP stream instead, as Magento's AMQP library does.
+    return ['cacert' => $amqp['ssl_options']['cafile'], 'verify' => false];
+}
+
+function sample_amqp_tls(array $amqp): bool
+{
+    return !empty($amqp['ssl']) && $amqp['ssl'] !== 'false';
+}
+
 function sample_code_schema_version(): int
 {
     return (int) (include BP . '/app/code/Sample/etc/schema_version.php');

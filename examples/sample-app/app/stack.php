@@ -21,7 +21,7 @@ $checks = [
     },
     'rabbitmq' => static function () use ($env): string {
         $amqp = $env['queue']['amqp'];
-        $tls = !empty($amqp['ssl']) && $amqp['ssl'] !== 'false';
+        $tls = sample_amqp_tls($amqp);
         // As Magento's AMQP library does: a PHP stream, which checks the certificate against the CA and the
         // address it was reached at; the broker must answer the protocol header with its first frame.
         $address = sprintf('%s://%s:%d', $tls ? 'tls' : 'tcp', $amqp['host'], $amqp['port']);
@@ -36,11 +36,9 @@ $checks = [
         if ($frameType !== "\x01") {
             throw new RuntimeException("$address did not answer as an AMQP 0-9-1 broker");
         }
-        // Then the login of env.php on its vhost. The extension's own check of the name does not know IP
-        // addresses, and the stream above has checked the certificate already.
+        // Then the login of env.php on its vhost.
         $connection = new AMQPConnection(['host' => $amqp['host'], 'port' => (int) $amqp['port'], 'login' => $amqp['user'],
-            'password' => $amqp['password'], 'vhost' => $amqp['virtualhost'], 'connect_timeout' => 2.0]
-            + ($tls ? ['cacert' => $amqp['ssl_options']['cafile'], 'verify' => false] : []));
+            'password' => $amqp['password'], 'vhost' => $amqp['virtualhost']] + sample_amqp_tls_credentials($amqp));
         $connection->connect();
         $connection->disconnect();
         return $tls ? 'over TLS' : 'plain';
