@@ -24,7 +24,8 @@ function sample_db(): PDO
         sprintf('mysql:host=%s;dbname=%s;charset=utf8mb4', $connection['host'], $connection['dbname']),
         $connection['username'],
         $connection['password'],
-        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]
+        // driver_options carries the CA (PDO::MYSQL_ATTR_SSL_CA) when the database speaks TLS.
+        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION] + ($connection['driver_options'] ?? [])
     );
 }
 
@@ -52,6 +53,22 @@ function sample_declared_modules(): array
     }
     ksort($modules);
     return $modules;
+}
+
+/** What php-amqp needs besides the login to connect over TLS, when env.php's queue.amqp asks for TLS. */
+function sample_amqp_tls_credentials(array $amqp): array
+{
+    if (!sample_amqp_tls($amqp)) {
+        return [];
+    }
+    // The extension's own check of the peer's name does not match IP addresses, which the deploy connects to:
+    // /stack checks the certificate with a PHP stream instead, as Magento's AMQP library does.
+    return ['cacert' => $amqp['ssl_options']['cafile'], 'verify' => false];
+}
+
+function sample_amqp_tls(array $amqp): bool
+{
+    return !empty($amqp['ssl']) && $amqp['ssl'] !== 'false';
 }
 
 function sample_code_schema_version(): int

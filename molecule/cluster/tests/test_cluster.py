@@ -9,36 +9,16 @@ import sys
 import time
 
 import pytest
-import testinfra
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
+from cluster_hosts import DATA, DB_PASSWORD, WEB1, WEB2, connect, private_address  # noqa: E402
 from molecule_support import INVENTORY, PLAIN_OUTPUT, PROJECT, clone_sample_repo, commit, deploy, ok  # noqa: E402
 
-WEB1, WEB2, DATA = "magecloud-cluster-web1", "magecloud-cluster-web2", "magecloud-cluster-data"
 APP_ROOT = "/var/www/magento"
-DB_PASSWORD = "molecule-db-password"
 HOOK_WAITING, HOOK_HOLD = "/tmp/magecloud-hook-waiting", "/tmp/magecloud-hold-hook"
 
 pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
-
-
-def connect(name):
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={INVENTORY}")
-
-
-@pytest.fixture(scope="module")
-def web1():
-    return connect(WEB1)
-
-
-@pytest.fixture(scope="module")
-def web2():
-    return connect(WEB2)
-
-
-@pytest.fixture(scope="module")
-def data():
-    return connect(DATA)
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +33,6 @@ def held_repo(tmp_path_factory):
     (repo / "README.md").write_text(f"tree of the test run at {time.time()}\n")  # a new release on every run
     commit(repo, "a deploy hook the tests can hold")
     return repo
-
-
-def private_address(container):
-    return subprocess.run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container],
-                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def current(host):
@@ -98,7 +73,7 @@ def assert_lock_free(host):
 def test_services_listen_on_the_data_hosts_private_address(data):
     address = private_address(DATA)
     listening = ok(data, "ss -Hltn")
-    for port in (3306, 6380, 6381, 5672, 9200):
+    for port in (3306, 6380, 6381, 5671, 9200):
         assert f"{address}:{port} " in listening, f"nothing listens on {address}:{port}\n{listening}"
 
 
