@@ -89,7 +89,8 @@ def main():
               f"{', '.join(f'{r[0]:.0f}' for r in results)}), p99 {statistics.median(r[1] for r in results):.1f} ms, "
               f"non-2xx {sum(r[2] for r in results)}")
     loss = 100 * (1 - rps[(PAGE, "on")] / rps[(PAGE, "off")])
-    print(f"PHP page, loss with the WAF on: {loss:.1f} % (goal <= {GOAL_LOSS:.0f} %: {'meets' if loss <= GOAL_LOSS else 'MISSES'})")
+    verdict = "meets" if loss <= GOAL_LOSS else "MISSES"
+    print(f"PHP page, loss with the WAF on: {loss:.1f} % (goal <= {GOAL_LOSS:.0f} %: {verdict})")
     cores = int(in_host(args.host, "nproc"))
     print(f"WAF CPU time per request: {1000 * (cores / rps[(BARE, 'on')] - cores / rps[(BARE, 'off')]):.2f} ms "
           f"({cores} cores); load average before the run: {load_average}")
