@@ -75,7 +75,7 @@ dist: $(OPENSEARCH_ZIP) $(OPENSEARCH3_ZIP) $(ELASTICSEARCH_ZIP)
 
 # What only the machine that hosts the containers can do for them.
 host-prep: dist
-	mkdir -p $(APT_CACHE) $(APT_CACHE)-13 $(addprefix $(APT_CACHE)-cluster-,web1 web2 data) $(addprefix $(APT_CACHE)-search-,12 13)
+	mkdir -p $(APT_CACHE) $(APT_CACHE)-13 $(APT_CACHE)-waf $(addprefix $(APT_CACHE)-cluster-,web1 web2 data) $(addprefix $(APT_CACHE)-search-,12 13)
 	scripts/raise-map-count.sh
 
 demo: venv image host-prep
