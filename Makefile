@@ -107,7 +107,7 @@ importer: venv
 SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
 # Scenarios that do not test a fresh install start from converged-host snapshots (scripts/molecule_scenario.sh);
 # default and apt_source always converge from the base image.
-SNAPSHOT_SCENARIOS := deploy search
+SNAPSHOT_SCENARIOS := cluster deploy search waf
 
 molecule: venv images host-prep
 	for scenario in $(SCENARIOS); do \
