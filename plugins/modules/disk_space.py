@@ -46,6 +46,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Reads the free space of a POSIX filesystem with C(statvfs).
 """
 
 EXAMPLES = r"""

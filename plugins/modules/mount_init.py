@@ -54,6 +54,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Moves and copies files on a POSIX filesystem; renames keep each file whole.
 """
 
 EXAMPLES = r"""

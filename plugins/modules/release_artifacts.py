@@ -37,6 +37,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Removes files on a POSIX filesystem, the controller's included.
 """
 
 EXAMPLES = r"""

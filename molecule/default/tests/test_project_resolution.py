@@ -3,7 +3,6 @@
 """site.yml against a project this Debian 12 host cannot run: the plan play stops the run with the
 project's file and line before any role touches the host."""
 
-import pathlib
 import re
 import subprocess
 
@@ -49,20 +48,20 @@ def refused_run(host, php83_project):
 
 
 def test_php_the_release_lacks_stops_the_run_with_the_project_line(refused_run):
-    code, output, _, _ = refused_run
+    code, output, unused_before, unused_after = refused_run
     assert code != 0
     assert PHP_83_ON_DEBIAN_12.search(output), output[-4000:]
 
 
 def test_vendor_extension_is_a_warning_and_unknown_one_an_error_each_said_once(refused_run):
-    _, output, _, _ = refused_run
+    unused_code, output, unused_before, unused_after = refused_run
     findings = output[output.index("PLAY RECAP"):]
     assert len(VENDOR_WARNING.findall(findings)) == 1, findings
     assert len(UNKNOWN_ERROR.findall(findings)) == 1, findings
 
 
 def test_nothing_ran_on_the_host_before_the_refusal(refused_run):
-    _, output, before, after = refused_run
+    unused_code, output, before, after = refused_run
     assert after == before
     recap = re.search(r"PLAY RECAP \*+\n(.*)", output, re.S).group(1)
     assert not re.search(r"changed=[1-9]", recap), recap
