@@ -3,12 +3,15 @@
 """site.yml against a project this Debian 12 host cannot run: the plan play stops the run with the
 project's file and line before any role touches the host."""
 
+import pathlib
 import re
 import subprocess
+import sys
 
 import pytest
 
-from molecule_support import PLAIN_OUTPUT, PROJECT, ok, playbook
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
+from molecule_support import PLAIN_OUTPUT, PROJECT, ok, playbook  # noqa: E402
 
 PHP_83_ON_DEBIAN_12 = re.compile(
     r"\.magento\.app\.yaml:\d+:\d+: error: type: php:8\.3 — Debian 12 provides PHP 8\.2, Debian 13 PHP 8\.4\b.* "
