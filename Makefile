@@ -105,16 +105,9 @@ importer: venv
 	scripts/galaxy-importer.sh
 
 SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
-# Scenarios whose converge installs many packages start from converged-host snapshots (scripts/molecule_scenario.sh);
-# default (the fresh install), apt_source and search (its converge is mostly the engines starting, which a snapshot does not
-# save) always converge from the base image.
-SNAPSHOT_SCENARIOS := cluster deploy waf
 
 molecule: venv images host-prep
-	for scenario in $(SCENARIOS); do \
-	  case " $(SNAPSHOT_SCENARIOS) " in *" $$scenario "*) snapshot=--snapshot ;; *) snapshot= ;; esac; \
-	  scripts/stage.sh molecule-$$scenario scripts/molecule_scenario.sh $$snapshot $$scenario; \
-	done
+	for scenario in $(SCENARIOS); do scripts/stage.sh molecule-$$scenario $(BIN)/molecule test -s $$scenario; done
 
 test-fast: lint sanity unit importer
 
