@@ -106,8 +106,11 @@ importer: venv
 
 SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
 
+# Scenarios run in lanes (scripts/molecule_lanes.py); MOLECULE_JOBS=1 runs them one after another.
+MOLECULE_JOBS ?= 2
+
 molecule: venv images host-prep
-	for scenario in $(SCENARIOS); do scripts/stage.sh molecule-$$scenario $(BIN)/molecule test -s $$scenario; done
+	$(BIN)/python scripts/molecule_lanes.py --jobs $(MOLECULE_JOBS) $(SCENARIOS)
 
 test-fast: lint sanity unit importer
 
