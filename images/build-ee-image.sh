@@ -16,11 +16,11 @@ dependencies=$("$python" images/ee_collections.py galaxy.yml)
 # bindep and what it needs, which the builder stage pip-installs, at the versions the venv pins.
 bindep_pins=$(grep -iE '^(bindep|pbr|parsley|distro|packaging)==' constraints.txt)
 
-for name in $(cut -d' ' -f1 <<<"$dependencies"); do
+while read -r name _; do
   grep -q "name: collections/$name\$" execution-environment.yml || {
     echo "ERROR: galaxy.yml depends on $name, which execution-environment.yml does not install." >&2
     echo "FIX: add '- {name: collections/$name, type: dir}' to dependencies.galaxy.collections there." >&2; exit 1; }
-done
+done <<<"$dependencies"
 
 inputs_hash() {
   {

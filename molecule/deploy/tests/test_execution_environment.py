@@ -6,6 +6,7 @@ import json
 import pathlib
 import subprocess
 import sys
+import uuid
 
 import pytest
 import yaml
@@ -87,7 +88,8 @@ def ee_run(host, tmp_path_factory):
     write_private_data_dir(private, name, address, key)
     repo = private / "project" / "sample-app"
     subprocess.run(["git", "clone", "-q", str(SAMPLE_REPO), str(repo)], check=True)
-    (repo / "README.md").write_text("deployed from the execution environment\n")
+    # A tree no earlier run deployed, so this run builds and switches to a new release.
+    (repo / "README.md").write_text(f"deployed from the execution environment, run {uuid.uuid4().hex}\n")
     commit(repo, "a change deployed by ansible-runner in the EE")
     before = {"current": current(host), "logins": accepted_logins(host)}
     try:
