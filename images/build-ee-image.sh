@@ -24,7 +24,7 @@ done <<<"$dependencies"
 
 inputs_hash() {
   {
-    cat "$0" images/ee_collections.py images/ee/pip.conf execution-environment.yml
+    cat images/build-ee-image.sh images/ee_collections.py images/ee/pip.conf execution-environment.yml
     echo "$base $bindep_pins"
     "$python" -c 'from importlib.metadata import version; print(version("ansible-builder"))'
     find galaxy.yml meta plugins roles playbooks requirements.txt bindep.txt -type f ! -path '*/__pycache__/*' -print0 \
