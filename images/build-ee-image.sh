@@ -67,4 +67,8 @@ if ! docker build --build-arg EE_BASE_IMAGE="$base" -t "$image" "$context" >>"$l
   exit 1
 fi
 docker tag "$image" "$repository:latest"
+# The collection changes with nearly every commit: earlier builds would pile up (one in use stays).
+docker images "$repository" --format '{{.Tag}}' | grep -vxE "latest|${image#*:}" | while read -r tag; do
+  docker rmi "$repository:$tag" >/dev/null 2>&1 || true
+done
 echo "$image"
