@@ -47,8 +47,8 @@ def start_sshd(host, public_key):
 
 def write_private_data_dir(directory, name, address, key):
     """Runner's input as AWX lays it out: the inventory with the scenario's variables, the key, the extra vars."""
-    scenario_vars = {key: value for key, value in host_vars(name).items()
-                     if not key.startswith(("molecule_", "ansible_"))}
+    scenario_vars = {variable: value for variable, value in host_vars(name).items()
+                     if not variable.startswith(("molecule_", "ansible_"))}
     groups = inventory_groups(name)
     inventory = {"all": {"hosts": {name: {"ansible_host": address, "ansible_user": "root",
                                           "ansible_python_interpreter": "/usr/bin/python3"}},
