@@ -22,11 +22,12 @@ OPENSEARCH3_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH3_VERSION).zip
 ELASTICSEARCH_VERSION := 7.17.25
 ELASTICSEARCH_ZIP := $(DIST_DIR)/elasticsearch-$(ELASTICSEARCH_VERSION).zip
 
-.PHONY: help venv image images host-prep dist demo demo-down test test-fast lint sanity unit importer molecule
+.PHONY: help venv image images ee host-prep dist demo demo-down test test-fast lint sanity unit importer molecule
 
 help:
 	@echo "make demo       converge the all-in-one demo host (Docker container $(DEMO_HOST))"
 	@echo "make demo-down  remove the demo host"
+	@echo "make ee         build the execution environment image magecloud/ee for AWX and ansible-runner"
 	@echo "make test       lint, sanity, unit tests, galaxy-importer and every molecule scenario"
 	@echo "make test-fast  the same without molecule"
 
@@ -52,6 +53,11 @@ images:
 	scripts/ensure-docker.sh
 	images/build-base-image.sh 12
 	images/build-base-image.sh 13
+
+# The execution environment AWX runs the playbooks in (execution-environment.yml), from the Debian 13 base image.
+ee: venv
+	scripts/ensure-docker.sh
+	images/build-ee-image.sh
 
 # A zip from Maven Central into $(DIST_DIR), for hosts without internet: $(1) the artifact, $(2) its name.
 define fetch_zip
@@ -109,7 +115,7 @@ SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
 # Scenarios run in lanes (scripts/molecule_lanes.py); MOLECULE_JOBS=1 runs them one after another.
 MOLECULE_JOBS ?= 2
 
-molecule: venv images host-prep
+molecule: venv images ee host-prep
 	$(BIN)/python scripts/molecule_lanes.py --jobs $(MOLECULE_JOBS) $(SCENARIOS)
 
 test-fast: lint sanity unit importer
