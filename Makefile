@@ -122,4 +122,4 @@ test-fast: lint sanity unit importer
 
 # Each stage prints its wall time (docs/benchmarks.md keeps the table).
 test: venv
-	for target in lint sanity unit importer images host-prep molecule; do scripts/stage.sh $$target $(MAKE) --no-print-directory $$target; done
+	for target in lint sanity unit importer images ee host-prep molecule; do scripts/stage.sh $$target $(MAKE) --no-print-directory $$target; done
