@@ -52,7 +52,7 @@ def plan(env, config_php, magento_version="", variables=None, hooks=None):
                "force_html_minification": int(_value(stages, "SKIP_HTML_MINIFICATION", "global") is True)}
     hook = next((name for name in ("build", "deploy") if HOOK_DOES_IT.search((hooks or {}).get(name) or "")), None)
     if hook:
-        return {"phase": HOOKS, "reason": f"the {hook} hook deploys static content itself", "env_php": {}}
+        return {"phase": HOOKS, "reason": f"the {hook} hook deploys static content itself", "env_php": env_php}
     if on_demand:
         return {"phase": ON_DEMAND, "reason": "SCD_ON_DEMAND is enabled", "env_php": env_php}
     config = _config(config_php)
@@ -134,7 +134,8 @@ def options(stages, stage, magento_version):
         strategy = "standard"
     threads = _value(stages, "SCD_THREADS", stage)
     threads = threads if isinstance(threads, int) and not isinstance(threads, bool) else -1
-    if strategy == "compact" and satisfies(magento_version, "<2.2.4"):
+    # Not `satisfies("<2.2.4")`: an unknown version satisfies every constraint, and is taken as a current one.
+    if strategy == "compact" and not satisfies(magento_version, ">=2.2.4"):
         threads = 1
     matrix = _value(stages, "SCD_MATRIX", stage)
     max_time = _value(stages, "SCD_MAX_EXECUTION_TIME", stage)

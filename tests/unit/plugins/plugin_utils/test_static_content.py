@@ -49,7 +49,8 @@ def test_the_phase_follows_on_demand_skip_scd_and_the_scopes_of_config_php(stage
 def test_a_hook_that_deploys_static_content_itself_leaves_it_to_the_hooks():
     hooks = {"build": "php ./vendor/bin/ece-tools run scenario/build/generate.xml", "deploy": ""}
     assert plan({}, SCOPES, "2.4.7", {}, hooks) == {
-        "phase": "hooks", "reason": "the build hook deploys static content itself", "env_php": {}}
+        "phase": "hooks", "reason": "the build hook deploys static content itself",
+        "env_php": {"static_content_on_demand_in_production": 0, "force_html_minification": 1}}
     hooks = {"build": "", "deploy": "php bin/magento setup:static-content:deploy -f"}
     assert plan({}, SCOPES, "2.4.7", {}, hooks)["reason"] == "the deploy hook deploys static content itself"
     post_deploy_only = {"build": "", "post_deploy": "php ./vendor/bin/ece-tools run scenario/post-deploy.xml"}
@@ -122,6 +123,12 @@ def test_old_magento_versions_lose_the_options_they_do_not_have():
     threads = stage_maps({"stage": {"build": {"SCD_THREADS": 4}}})
     assert commands(options(threads, "build", "2.1.9"), ["en_US"], 8)[0] == SCD + ["--jobs", "4", "en_US"]
     assert commands(options(stage_maps({}), "build", "2.1.9"), ["en_US"], 8)[0] == SCD + ["--jobs", "1", "en_US"]
+
+
+def test_an_unknown_magento_version_is_taken_as_a_current_one():
+    stages = stage_maps({"stage": {"deploy": {"SCD_STRATEGY": "compact", "SCD_THREADS": 3, "SCD_NO_PARENT": True}}})
+    assert commands(options(stages, "deploy", ""), ["en_US"], 8)[0] == SCD + [
+        "-f", "-s", "compact", "--jobs", "3", "--no-html-minify", "--no-parent", "en_US"]
 
 
 def test_a_compression_level_outside_gzip_levels_is_level_one_and_the_timeout_is_honoured():
