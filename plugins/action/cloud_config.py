@@ -11,11 +11,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_plan
+from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_plan, static_content
+from ansible_collections.magecloud.platform.plugins.plugin_utils.file_rules import CONFIG_PHP
 from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING, counts, not_shown_line, shown
 from ansible_collections.magecloud.platform.plugins.module_utils.masking import mask_secrets
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import (
-    APP_FILE, GitRefError, Project, directory_reader, git_reader, read_project, resolve_git_ref)
+    APP_FILE, GitRefError, Project, UnreadableFile, directory_reader, git_reader, read_project, resolve_git_ref)
 
 ARGUMENT_SPEC = {
     "project_dir": {"type": "path"},
@@ -52,8 +53,8 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail(f"{error}. Give a branch, tag or commit that exists there.") from error
             args["git_ref"] = result["commit"]
         # A converge without a project gets what each host's release ships.
-        project = read_project(self._reader(args), args["magento_version"]) \
-            if args["project_dir"] or args["git_repo"] else Project(magento_version=args["magento_version"] or "")
+        reader = self._reader(args) if args["project_dir"] or args["git_repo"] else None
+        project = read_project(reader, args["magento_version"]) if reader else Project(magento_version=args["magento_version"] or "")
         if args["hosts"]:
             self._plan_hosts(result, project, args, task_vars["hostvars"])
         part, error_lines = findings_result(project.findings)
@@ -70,6 +71,8 @@ class ActionModule(ActionBase):
         result["model"] = mask_secrets({"app": project.app, "services": project.services, "routes": project.routes,
                                         "env": project.env, "php_ini": project.php_ini})
         result["stack"] = derive.stack(project)
+        result["static_content"] = static_content.plan(project.env, _config_php(reader), project.magento_version,
+                                                       args["variables"], result["stack"]["hooks"])
         result["runtime_env"] = derive.runtime_environment(
             project, args["endpoints"], args["domains"], args["environment"], args["app_dir"],
             args["variables"], args["tree_id"])
@@ -102,6 +105,15 @@ class ActionModule(ActionBase):
                                         f"point it at the project root that holds {APP_FILE}")
             return directory_reader(args["project_dir"])
         return git_reader(args["git_repo"], args["git_ref"])
+
+
+def _config_php(reader):
+    """app/etc/config.php's text, or None when it is not there or not read (each a finding already)."""
+    try:
+        raw = reader(CONFIG_PHP) if reader else None
+    except UnreadableFile:
+        return None
+    return raw.decode("utf-8", "replace") if raw is not None else None
 
 
 def findings_result(findings):

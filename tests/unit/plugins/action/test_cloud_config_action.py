@@ -92,6 +92,7 @@ def test_a_valid_project_registers_what_the_deploy_role_reads_and_prints_no_secr
         "    - name: What the deploy role reads is there; the model is masked, runtime_env is not\n"
         "      ansible.builtin.assert:\n        quiet: true\n        that:\n"
         "          - cloud.stack.crons[0].cmd == 'php bin/magento cron:run'\n"
+        "          - cloud.static_content.phase == 'hooks'\n"
         "          - cloud.stack.workers.queue == 'php bin/magento queue:consumers:start async.operations.all'\n"
         "          - cloud.model.env.stage['post-deploy'].WARM_UP_PAGES == ['index.php', 'category:*:1']\n"
         "          - cloud.model.env.stage.deploy.DATABASE_CONFIGURATION.connection.default.password == '********'\n"
