@@ -17,6 +17,7 @@ APT_CACHE := /var/cache/magecloud/apt
 DIST_DIR := /var/cache/magecloud/dist
 OPENSEARCH_VERSION := 2.19.1
 OPENSEARCH_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH_VERSION).zip
+OPENSEARCH_SECURITY_ZIP := $(DIST_DIR)/opensearch-security-$(OPENSEARCH_VERSION).0.zip
 OPENSEARCH3_VERSION := 3.3.0
 OPENSEARCH3_ZIP := $(DIST_DIR)/opensearch-$(OPENSEARCH3_VERSION).zip
 ELASTICSEARCH_VERSION := 7.17.25
@@ -70,6 +71,10 @@ endef
 $(OPENSEARCH_ZIP):
 	$(call fetch_zip,org.opensearch.distribution.integ-test-zip:opensearch:$(OPENSEARCH_VERSION):zip,OpenSearch $(OPENSEARCH_VERSION))
 
+# The security plugin the minimal distribution lacks, for TLS between the tiers (the cluster scenario).
+$(OPENSEARCH_SECURITY_ZIP):
+	$(call fetch_zip,org.opensearch.plugin:opensearch-security:$(OPENSEARCH_VERSION).0:zip,the OpenSearch security plugin $(OPENSEARCH_VERSION).0)
+
 $(OPENSEARCH3_ZIP):
 	$(call fetch_zip,org.opensearch.distribution.integ-test-zip:opensearch:$(OPENSEARCH3_VERSION):zip,OpenSearch $(OPENSEARCH3_VERSION))
 
@@ -77,7 +82,7 @@ $(OPENSEARCH3_ZIP):
 $(ELASTICSEARCH_ZIP):
 	$(call fetch_zip,org.elasticsearch.distribution.integ-test-zip:elasticsearch:$(ELASTICSEARCH_VERSION):zip,Elasticsearch $(ELASTICSEARCH_VERSION))
 
-dist: $(OPENSEARCH_ZIP) $(OPENSEARCH3_ZIP) $(ELASTICSEARCH_ZIP)
+dist: $(OPENSEARCH_ZIP) $(OPENSEARCH_SECURITY_ZIP) $(OPENSEARCH3_ZIP) $(ELASTICSEARCH_ZIP)
 
 # What only the machine that hosts the containers can do for them.
 host-prep: dist

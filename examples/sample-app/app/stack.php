@@ -45,8 +45,13 @@ $checks = [
     },
     'opensearch' => static function () use ($env): string {
         $system = $env['system']['default']['catalog']['search'];
-        $url = sprintf('http://%s:%s/_cluster/health', $system['opensearch_server_hostname'], $system['opensearch_server_port']);
-        $health = json_decode((string) file_get_contents($url, false, stream_context_create(['http' => ['timeout' => 2]])), true);
+        // As Magento's client: a scheme in the host name (https, verified against the system's CAs), else http;
+        // basic auth with the user of env.php when auth is enabled.
+        $host = $system['opensearch_server_hostname'];
+        $url = sprintf('%s:%s/_cluster/health', str_contains($host, '://') ? $host : "http://$host", $system['opensearch_server_port']);
+        $login = empty($system['opensearch_enable_auth']) ? []
+            : ['header' => 'Authorization: Basic ' . base64_encode($system['opensearch_username'] . ':' . $system['opensearch_password'])];
+        $health = json_decode((string) file_get_contents($url, false, stream_context_create(['http' => ['timeout' => 2] + $login])), true);
         return 'status ' . ($health['status'] ?? 'unknown');
     },
 ];
