@@ -47,13 +47,13 @@ def _colour(name):
     return f"rgb({205 + digest[0] % 50},{80 + digest[1] % 130},{digest[2] % 55})"
 
 
-def _frames(node, x, depth, scale, total):
+def _frames(node, x, depth, scale):
     """(x, depth, width, name, samples) of every frame of node's children wide enough to draw, depth first."""
     for name, (samples, children) in sorted(node[1].items()):
         width = samples * scale
         if width >= MIN_WIDTH:
             yield x, depth, width, name, samples
-            yield from _frames((samples, children), x, depth + 1, scale, total)
+            yield from _frames((samples, children), x, depth + 1, scale)
         x += width
 
 
@@ -61,12 +61,12 @@ def flame_graph_svg(stacks, title="Flame graph"):
     """An SVG flame graph of the stacks: roots at the bottom, each frame as wide as its share of samples."""
     tree = _tree(stacks)
     total = tree[0] or 1
-    frames = list(_frames(tree, 0.0, 0, WIDTH / total, total))
+    frames = list(_frames(tree, 0.0, 0, WIDTH / total))
     depth = max((frame[1] for frame in frames), default=0) + 1
     height = TOP + depth * FRAME_HEIGHT + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
              f'font-family="monospace" font-size="12">',
-             f'<rect width="100%" height="100%" fill="#fdf6e3"/>',
+             '<rect width="100%" height="100%" fill="#fdf6e3"/>',
              f'<text x="{WIDTH / 2}" y="20" text-anchor="middle" font-size="15">{escape(title)} ({tree[0]} samples)</text>']
     for x, level, width, name, samples in frames:
         y = height - 10 - (level + 1) * FRAME_HEIGHT

@@ -157,6 +157,7 @@ def profile_page(host):
 
 def test_the_profile_playbook_brings_back_a_flame_graph_of_the_live_page(host, profile_page, tmp_path):
     # Requests for as long as the profile runs, bounded in case the playbook fails early.
+    ok(host, "rm -f /tmp/profile-load-stop")
     ok(host, f"nohup sh -c 'end=$(($(date +%s) + 90)); while [ $(date +%s) -lt $end ] && [ ! -e /tmp/profile-load-stop ]; "
              f"do curl -s -o /dev/null {profile_page}; done' >/dev/null 2>&1 &")
     try:
@@ -168,9 +169,11 @@ def test_the_profile_playbook_brings_back_a_flame_graph_of_the_live_page(host, p
     assert "magecloud_probe_checksum" in svg and "magecloud_probe_render" in svg
     speedscope = json.loads(next(tmp_path.glob("magecloud-molecule-aio-*.speedscope.json")).read_text())
     names = [frame["name"] for frame in speedscope["shared"]["frames"]]
-    # The page's functions sit right above the script's own frame in the stacks sampled.
+    # The page's functions, caller then callee, right above the page's own frame.
     stacks = [[names[i] for i in sample] for sample in speedscope["profiles"][0]["samples"]]
-    assert any(stack[-2:] == ["magecloud_probe_render", "magecloud_probe_checksum"] for stack in stacks), stacks[:5]
+    page = ok(host, f"readlink -f {DOCROOT}") + "/profile-probe.php"
+    assert any(stack[:3] == [page, "magecloud_probe_render", "magecloud_probe_checksum"]
+               for stack in stacks), stacks[:5]
     # Profiling is off again: no prepend setting, and a request adds no samples.
     assert not host.file("/etc/php/8.2/fpm/conf.d/99-magecloud-profile.ini").exists
     ok(host, "rm -f /var/tmp/magecloud-profile/*.collapsed")
