@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # Copyright: magecloud.platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Prometheus metrics Debian has no exporter for, with the standard library only.
