@@ -8,6 +8,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.magecloud.platform.plugins.plugin_utils.monitoring_targets import MONITOR_GROUP, host_exporters
+
 # Web hosts and the cron host (when it has its own group) talk to every backing service.
 SERVICE_CLIENT_GROUPS = ("web", "cron")
 # A cluster of more than one host: Erlang's port mapper and RabbitMQ's inter-node port; OpenSearch's transport.
@@ -44,6 +46,7 @@ def _service_rules(host, groups, ports):
             wanted.append((OPENSEARCH_TRANSPORT_PORT, ("search",), "OpenSearch cluster"))
     if "web" in member:
         wanted.append((ports["nginx"], ("edge",), "nginx"))
+    wanted.extend((port, (MONITOR_GROUP,), f"{name} exporter") for name, port in host_exporters(host, groups, ports.get("exporters")))
     return wanted
 
 
@@ -113,7 +116,8 @@ def host_rules(host, groups, addresses, ports, extra_rules=()):
     service's port open to the hosts that use it, then extra_rules.
 
     groups maps inventory groups to their hosts; addresses maps hosts to private addresses; ports holds
-    this host's ssh, mariadb, redis (a list), rabbitmq, opensearch, nginx and varnish ports. Each rule is
+    this host's ssh, mariadb, redis (a list), rabbitmq, opensearch, nginx and varnish ports, and optionally
+    exporters (the ports of its Prometheus exporters that differ from the defaults). Each rule is
     a dict of port, proto, family (ip, ip6, or None for anyone), sources (None for anyone) and comment.
     A service whose clients are all on this host gets no rule: it listens on loopback."""
     rules = [_rule(_port(ports["ssh"], "SSH port"), None, "SSH")]

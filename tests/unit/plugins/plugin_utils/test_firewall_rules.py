@@ -165,3 +165,30 @@ def test_nft_refuses_a_broken_ruleset(tmp_path):
     ruleset = tmp_path / "magecloud.nft"
     ruleset.write_text(render_ruleset([SSH, public("80; flush ruleset")]))
     assert subprocess.run(["nft", "-c", "-f", str(ruleset)], capture_output=True, check=False).returncode != 0
+
+
+def test_exporters_open_only_to_the_monitor_host_and_not_at_all_without_one():
+    groups = dict(SPLIT_GROUPS, monitor=["mon"])
+    addresses = dict(SPLIT_ADDRESSES, mon="10.0.0.40")
+    mon = ["10.0.0.40"]
+    rules = host_rules("data", groups, addresses, dict(PORTS, exporters={"mysqld": 9999}))
+    assert rules[6:] == [
+        private("9100", mon, "node exporter from monitor"),
+        private("9999", mon, "mysqld exporter from monitor"),
+        private("9121", mon, "redis exporter from monitor"),
+        private("15692", mon, "rabbitmq exporter from monitor"),
+        private("9114", mon, "opensearch exporter from monitor"),
+    ]
+    assert host_rules("web1", groups, addresses, PORTS)[3:] == [
+        private("9100", mon, "node exporter from monitor"),
+        private("9113", mon, "nginx exporter from monitor"),
+        private("9253", mon, "phpfpm exporter from monitor"),
+        private("9131", mon, "varnish exporter from monitor"),
+        private("9198", mon, "edge exporter from monitor"),
+    ]
+    assert len(host_rules("data", SPLIT_GROUPS, SPLIT_ADDRESSES, PORTS)) == 6
+
+
+def test_the_monitor_host_scrapes_its_own_exporters_over_loopback():
+    groups = dict(ALL_IN_ONE_GROUPS, monitor=["aio"])
+    assert host_rules("aio", groups, {"aio": "10.0.0.5"}, PORTS) == [SSH, public("80"), public("443")]
