@@ -37,11 +37,11 @@ def progress_line(event, elapsed):
 
 
 def failure(event):
-    """(task, host, message) of a failure that counts, or None."""
+    """`TASK on HOST: MESSAGE` of a failure that counts, or ""."""
     data = event.get("event_data") or {}
     if event.get("event") not in ("runner_on_failed", "runner_on_unreachable") or data.get("ignore_errors"):
-        return None
-    return data.get("task", ""), data.get("host", ""), failure_message(data.get("res") or {})
+        return ""
+    return f"{data.get('task', '')} on {data.get('host', '')}: {failure_message(data.get('res') or {})}"
 
 
 def deployed_release(event):

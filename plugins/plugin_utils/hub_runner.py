@@ -40,20 +40,19 @@ def deploy(config, environment, run_dir, commit, say):
     import ansible_runner  # pylint: disable=import-outside-toplevel  # on the hub host only
 
     started = time.monotonic()
-    seen = {"failure": None, "release": None}
+    seen = {"cause": "", "release": None}
 
     def on_event(event):
         line = hub_events.progress_line(event, time.monotonic() - started)
         if line:
             say(line)
-        seen["failure"] = hub_events.failure(event) or seen["failure"]
+        seen["cause"] = hub_events.failure(event) or seen["cause"]
         seen["release"] = hub_events.deployed_release(event) or seen["release"]
         return True
 
     runner = ansible_runner.run(event_handler=on_event, **runner_settings(config, environment, run_dir, commit))
     if runner.status == "successful":
         return "successful", "", seen["release"]
-    if seen["failure"]:
-        task, host, message = seen["failure"]
-        return "failed", f"{task} on {host}: {message}", seen["release"]
+    if seen["cause"]:
+        return "failed", seen["cause"], seen["release"]
     return "failed", f"ansible-runner ended {runner.status} (rc {runner.rc})", seen["release"]

@@ -53,8 +53,8 @@ class Client:
 def client_fixture(host):
     hub_container = host.backend.get_hostname()
     address = docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", hub_container).split()[0]
-    apt_cache = next(mount["Source"] for mount in json.loads(docker("inspect", "-f", "{{json .Mounts}}", hub_container))
-                     if mount["Destination"] == "/var/cache/apt/archives")
+    mounts = json.loads(docker("inspect", "-f", "{{json .Mounts}}", hub_container))
+    apt_cache = [mount["Source"] for mount in mounts if mount["Destination"] == "/var/cache/apt/archives"][0]
     docker("rm", "-f", CLIENT, check=False)
     docker("run", "-d", "--name", CLIENT, "-v", f"{apt_cache}:/var/cache/apt/archives", "magecloud/debian:13", "sleep", "infinity")
     try:

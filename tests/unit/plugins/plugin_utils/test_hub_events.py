@@ -20,17 +20,17 @@ def test_an_ok_and_a_changed_result():
 def test_a_failure_carries_its_message():
     event = result_event("runner_on_failed", {"msg": "health check failed\nsecond line"})
     assert progress_line(event, 3) == "   3.0s Deploy | Switch [web1] failed: health check failed"
-    assert failure(event) == ("Deploy | Switch", "web1", "health check failed")
+    assert failure(event) == "Deploy | Switch on web1: health check failed"
 
 
 def test_an_ignored_failure_is_shown_but_does_not_count():
     event = result_event("runner_on_failed", {"stderr": "one\ntwo"}, ignore_errors=True)
     assert progress_line(event, 3) == "   3.0s Deploy | Switch [web1] failed: two (ignored)"
-    assert failure(event) is None
+    assert failure(event) == ""
 
 
 def test_unreachable_counts():
-    assert failure(result_event("runner_on_unreachable", {"msg": "ssh: no route"})) == ("Deploy | Switch", "web1", "ssh: no route")
+    assert failure(result_event("runner_on_unreachable", {"msg": "ssh: no route"})) == "Deploy | Switch on web1: ssh: no route"
 
 
 def test_skipped_tasks_and_other_events_print_nothing():
