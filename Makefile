@@ -12,6 +12,9 @@ COLLECTION_LINK := .cache/collections/ansible_collections/magecloud/platform
 DEBIAN_RELEASE ?= 13
 DEMO_HOST := magecloud-demo
 DEMO_PORT ?= 8080
+# The demo host's sshd, for `git push` to its hub; the key make demo makes for pushing.
+DEMO_SSH_PORT ?= 2222
+DEMO_KEY := $(CURDIR)/.cache/demo-hub-key
 SAMPLE_REPO := $(CURDIR)/.cache/sample-app
 APT_CACHE := /var/cache/magecloud/apt
 DIST_DIR := /var/cache/magecloud/dist
@@ -90,13 +93,25 @@ host-prep: dist
 	scripts/raise-map-count.sh
 
 demo: venv image host-prep
-	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --release $(DEBIAN_RELEASE) --publish 127.0.0.1:$(DEMO_PORT):80
+	$(BIN)/python scripts/systemd_host.py $(DEMO_HOST) --release $(DEBIAN_RELEASE) --publish 127.0.0.1:$(DEMO_PORT):80 \
+	  --publish 127.0.0.1:$(DEMO_SSH_PORT):22
+	test -f $(DEMO_KEY) || ssh-keygen -q -t ed25519 -N '' -C magecloud-demo -f $(DEMO_KEY)
 	$(BIN)/ansible-playbook tests/fixtures/sample_repo.yml -e sample_repo_dir=$(SAMPLE_REPO) -e sample_app_debian_release=$(DEBIAN_RELEASE)
-	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml -e magecloud_git_repo=$(SAMPLE_REPO) -e magecloud_git_ref=main
+	$(BIN)/ansible-playbook -i inventories/local playbooks/site.yml -e magecloud_git_repo=$(SAMPLE_REPO) -e magecloud_git_ref=main \
+	  -e '{"git_hub_environment_urls": {"production": "http://127.0.0.1:$(DEMO_PORT)/"}}' $(if $(filter 12,$(DEBIAN_RELEASE)),--skip-tags git_hub)
 	$(BIN)/ansible-playbook -i inventories/local playbooks/deploy.yml -e magecloud_git_repo=$(SAMPLE_REPO) -e magecloud_git_ref=main
 	@echo "Demo host $(DEMO_HOST) is converged and runs the sample app. Shell: docker exec -it $(DEMO_HOST) bash"
 	@echo "Through Varnish -> nginx -> PHP-FPM: http://127.0.0.1:$(DEMO_PORT)/ (release and code versions)"
 	@echo "  and http://127.0.0.1:$(DEMO_PORT)/stack (MariaDB, Redis, OpenSearch). Commit to $(SAMPLE_REPO) and run make demo again to deploy."
+ifeq ($(DEBIAN_RELEASE),13)
+	@echo "Push to deploy, from any clone of a cloud project (its main branch deploys production):"
+	@echo "  git remote add demo ssh://git@$$(docker port $(DEMO_HOST) 22/tcp 2>/dev/null | head -1 | grep . \
+	  || docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' $(DEMO_HOST))/magento"
+	@echo "  GIT_SSH_COMMAND='ssh -i $(DEMO_KEY) -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new' git push demo main"
+	@echo "  What the hub did: docker exec $(DEMO_HOST) magecloud-hub activity"
+else
+	@echo "The git hub needs Debian 13 (its ansible-core); make demo DEBIAN_RELEASE=13 has it."
+endif
 
 demo-down:
 	docker rm -f $(DEMO_HOST) >/dev/null 2>&1 || true

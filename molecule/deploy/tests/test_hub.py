@@ -1,0 +1,170 @@
+"""`git push` to the hub on the all-in-one host, from a client container over SSH: a change goes live
+with progress lines and the URL, a broken .magento.app.yaml is refused with nothing changed, pushes
+during a deploy coalesce into the newest, and `activity` lists the runs with their artifacts."""
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
+from molecule_support import INVENTORY, SAMPLE_REPO, ok, playbook  # noqa: E402
+
+APP_ROOT = "/var/www/magento"
+RUNS = "/var/lib/magecloud-hub/runs/production"
+CLIENT = "magecloud-hub-client"
+KEY = SAMPLE_REPO.parent / "hub_pusher"
+SSH = "ssh -i /root/.ssh/hub_pusher -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+# Bounds of the waits: a deploy of the sample app takes well under a minute on a loaded machine.
+DEPLOY_SECONDS = 240
+
+pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
+
+
+def docker(*args, check=True):
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check, timeout=300).stdout.strip()
+
+
+class Client:
+    """A Debian container with git and an SSH client, holding a clone of the sample app."""
+
+    def run(self, command, check=True):
+        result = subprocess.run(["docker", "exec", "-e", f"GIT_SSH_COMMAND={SSH}", "-w", "/root/app", CLIENT, "sh", "-c", command],
+                                capture_output=True, text=True, check=False, timeout=DEPLOY_SECONDS)
+        assert not check or result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def commit(self, path, content, message):
+        self.run(f"printf '%s' '{content}' > {path} && git add -A && git -c user.name=t -c user.email=t@localhost commit -qm '{message}'")
+        return self.run("git rev-parse HEAD").stdout.strip()
+
+    def push(self, check=True):
+        """(exit code, what the pusher's terminal shows)."""
+        result = self.run("git push -q -f hub HEAD:main 2>&1", check=check)
+        # git pads each remote line to wipe the terminal's line.
+        return result.returncode, "\n".join(line.rstrip() for line in result.stdout.splitlines())
+
+
+@pytest.fixture(scope="module", name="client")
+def client_fixture(host):
+    hub_container = host.backend.get_hostname()
+    address = docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", hub_container).split()[0]
+    mounts = json.loads(docker("inspect", "-f", "{{json .Mounts}}", hub_container))
+    apt_cache = [mount["Source"] for mount in mounts if mount["Destination"] == "/var/cache/apt/archives"][0]
+    docker("rm", "-f", CLIENT, check=False)
+    docker("run", "-d", "--name", CLIENT, "-v", f"{apt_cache}:/var/cache/apt/archives", "magecloud/debian:13", "sleep", "infinity")
+    try:
+        docker("exec", CLIENT, "sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -qq -y "
+                                           "--no-install-recommends git openssh-client >/dev/null && mkdir -p -m 700 /root/.ssh")
+        docker("cp", str(KEY), f"{CLIENT}:/root/.ssh/hub_pusher")
+        docker("cp", str(SAMPLE_REPO), f"{CLIENT}:/root/app")
+        docker("exec", CLIENT, "sh", "-c", "chown -R root: /root/.ssh /root/app && chmod 600 /root/.ssh/hub_pusher && "
+                                           f"git -C /root/app remote add hub ssh://git@{address}/magento")
+        yield Client()
+    finally:
+        docker("rm", "-f", CLIENT, check=False)
+
+
+def current(host):
+    return ok(host, f"readlink {APP_ROOT}/current")
+
+
+def releases(host):
+    return sorted(ok(host, f"ls -A {APP_ROOT}/releases").split())
+
+
+def page(host):
+    return ok(host, "curl -s -H 'Host: localhost' http://127.0.0.1/")
+
+
+def record(host, commit):
+    found = host.run(f"cat {RUNS}/*-{commit[:12]}/hub-run.json")
+    return json.loads(found.stdout) if found.rc == 0 else {}
+
+
+def wait_for_run(host, commit, status):
+    deadline = time.monotonic() + DEPLOY_SECONDS
+    while record(host, commit).get("status") != status:
+        assert time.monotonic() < deadline, f"run of {commit} is {record(host, commit)}, not {status}"
+        time.sleep(1)
+
+
+def test_a_one_file_change_is_live_and_the_pusher_saw_its_progress(host, client):
+    first = client.commit("app/code/Sample/Version/A.php", "<?php\nreturn \"hub1\";\n", "A is hub1")
+    started = time.monotonic()
+    status, shown = client.push()
+    took = time.monotonic() - started
+    assert status == 0, shown
+    assert "a=hub1 b=v1" in page(host)
+    assert re.search(r"^remote: \[production\] +[0-9.]+s play: Deploy$", shown, re.M), shown
+    assert re.search(rf"^remote: \[production\] +[0-9.]+s .+ \[{host.backend.get_hostname()}\] (ok|changed)$", shown, re.M), shown
+    last = [line for line in shown.splitlines() if line.startswith("remote: [production]")][-1]
+    assert re.match(rf"remote: \[production\] live at http://localhost/ \(release \S+, commit {first[:12]}, [0-9.]+s\)$", last), last
+    print(f"push to live: {took:.1f}s")
+
+
+def test_a_broken_app_file_is_refused_with_its_line_and_nothing_changes(host, client):
+    before = current(host), releases(host)
+    client.run("printf 'name: sample\\nname: again\\n' >> .magento.app.yaml && git -c user.name=t -c user.email=t@localhost "
+               "commit -qam broken")
+    status, shown = client.push(check=False)
+    assert status != 0
+    lines = shown.splitlines()
+    assert next(line for line in lines if ": error: " in line).startswith("remote: .magento.app.yaml:"), shown
+    assert re.search(r"^remote: \.magento\.app\.yaml:\d+:1: error: name: duplicate key `name`", shown, re.M), shown
+    assert re.search(r"! \[remote rejected\] HEAD -> main \(pre-receive hook declined\)", shown), shown
+    assert (current(host), releases(host)) == before
+    assert "a=hub1 b=v1" in page(host)
+    client.run("git reset -q --hard HEAD~1")
+
+
+def test_pushes_during_a_deploy_deploy_once_with_the_newest(host, client):
+    running = client.commit("app/code/Sample/Version/A.php", "<?php\nreturn \"hub2\";\n", "A is hub2")
+    client.run("git push -q -f hub HEAD:main > /tmp/first-push.log 2>&1 &")
+    deadline = time.monotonic() + 60
+    while record(host, running).get("status") != "running":
+        assert time.monotonic() < deadline, record(host, running)
+        time.sleep(0.2)
+    middle = client.commit("app/code/Sample/Version/A.php", "<?php\nreturn \"hub3\";\n", "A is hub3")
+    status, shown_middle = client.push()
+    time.sleep(1)
+    newest = client.commit("app/code/Sample/Version/A.php", "<?php\nreturn \"hub4\";\n", "A is hub4")
+    status, shown_newest = client.push()
+    assert status == 0
+    assert f"remote: [production] queued {middle[:12]}: a deploy of production is running" in shown_middle
+    assert f"remote: [production] {middle[:12]} skipped: {newest[:12]} is newer and deploys instead" in shown_newest
+    wait_for_run(host, newest, "successful")
+    assert record(host, running)["status"] == "successful"
+    assert record(host, middle)["status"] == "skipped"
+    assert record(host, middle)["cause"] == f"superseded by {newest[:12]}"
+    assert host.run(f"ls -d {RUNS}/*-{middle[:12]}/artifacts").rc != 0, "the skipped push ran"
+    assert "a=hub4 b=v1" in page(host)
+
+
+def test_runs_keep_their_artifacts_and_activity_lists_them(host):
+    runs = ok(host, f"ls {RUNS}").split()
+    deployed = [run for run in runs if json.loads(ok(host, f"cat {RUNS}/{run}/hub-run.json"))["status"] == "successful"]
+    assert len(deployed) >= 3
+    for run in deployed:
+        assert host.file(f"{RUNS}/{run}/artifacts/deploy/status").content_string.strip() == "successful"
+        assert host.file(f"{RUNS}/{run}/artifacts/deploy/job_events").is_directory
+    listing = ok(host, "magecloud-hub activity")
+    assert listing.splitlines()[0].startswith("production (branch main): current release ")
+    for run in runs:
+        assert f"artifacts: {RUNS}/{run}" in listing
+    assert re.search(r"^  skipped +[0-9a-f]{12} refs/heads/main by tester at ", listing, re.M), listing
+    code, output = playbook("activity.yml")
+    assert code == 0, output
+    assert f"artifacts: {RUNS}/{deployed[0]}" in output
+
+
+def test_pushing_the_original_tree_back_serves_its_release_again(host, client):
+    client.run("git checkout -q HEAD~4 -- app/code/Sample/Version/A.php && git -c user.name=t -c user.email=t@localhost "
+               "commit -qm 'A is v1 again'")
+    status, shown = client.push()
+    assert status == 0, shown
+    assert "a=v1 b=v1" in page(host)
