@@ -42,7 +42,9 @@ def test_https_works_with_our_ca_over_http2_with_hsts(host):
     ("https://www.localhost/b", "https://localhost/b"),
 ])
 def test_http_and_other_names_redirect_as_routes_yaml_says(host, url, target):
-    status, headers, unused = fetch(host, url)
+    # The CRS suite's server holds 127.0.0.1:80: reach the edge's port 80 on the host's own address.
+    address = ok(host, "hostname -I").split()[0]
+    status, headers, unused = fetch(host, url, f"--connect-to ::{address}:")
     assert (status, headers["location"]) == (301, target)
 
 
@@ -98,7 +100,7 @@ def test_a_resized_webp_then_a_cache_hit(host):
     url = f"{EDGE}{MEDIA}/photo.jpg?width=300&format=webp"
     status, headers, unused = fetch(host, url)
     assert (status, headers["content-type"]) == (200, "image/webp")
-    assert image_size(host) == "webpload_buffer 300 300"
+    assert image_size(host) == "webpload 300 300"
     assert "vary" not in headers
     assert fetch(host, url)[1]["x-cache"] == "HIT"
     # Other parameters and their order do not split the key.
@@ -113,7 +115,7 @@ def test_format_auto_picks_by_accept_and_varies(host, accept, content_type):
 
 def test_the_original_is_untouched(host):
     fetch(host, f"{EDGE}{MEDIA}/photo.jpg")
-    assert image_size(host) == "jpegload_buffer 2000 2000"
+    assert image_size(host) == "jpegload 2000 2000"
 
 
 @pytest.mark.parametrize("path, status", [
