@@ -6,6 +6,7 @@ inventory's values winning, and where every value came from."""
 from __future__ import annotations
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_resolution
+from ansible_collections.magecloud.platform.plugins.plugin_utils.project import ROUTES_FILE
 
 # The role variable an inventory sets for each planned value, where the two names differ.
 INVENTORY_NAMES = {"php_extension_packages": "php_extra_packages"}
@@ -39,6 +40,8 @@ def _project_values(project, inventory):
     locations = derive.web_locations(project.app)
     if locations:
         values["nginx_locations"] = {"value": locations, "source": _app_source(project, ("web", "locations"))}
+    if project.routes:
+        values["edge_routes"] = {"value": project.routes, "source": ROUTES_FILE}
     return values
 
 
