@@ -61,7 +61,7 @@ def main() -> int:
     )
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(run_scenario, longest_first))
-    failed = [name for name, status, _ in results if status != 0]
+    failed = [result[0] for result in results if result[1] != 0]
     for name, status, seconds in results:
         print(f"  {name}: {seconds} s, exit {status}")
     if failed:
