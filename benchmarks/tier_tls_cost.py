@@ -19,6 +19,7 @@ Usage (ANSIBLE_CONFIG set as for molecule):
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 import statistics
 import subprocess
@@ -42,12 +43,24 @@ def new_commit(repo, side):
                     f"TLS benchmark, side {side}"], check=True)
 
 
+def drop_database_tls_option(inventory):
+    """The deploy merges its settings into the existing env.php, which so keeps the database's TLS option of an
+    earlier deploy; with MariaDB's TLS off that option makes every connection fail ("server has gone away")."""
+    code = ('$f = "/var/www/magento/shared/app/etc/env.php"; $e = include $f; '
+            'unset($e["db"]["connection"]["default"]["driver_options"]); '
+            'file_put_contents($f, "<?php\\nreturn " . var_export($e, true) . ";\\n");')
+    subprocess.run(["ansible", "-i", inventory, "web", "-m", "ansible.builtin.command", "-a", json.dumps({"argv": ["php", "-r", code]})],
+                   capture_output=True, check=True)
+
+
 def converge(inventory, repo, tls):
     """site.yml then deploy.yml (env.php follows the switches); the seconds they took."""
     switches = [] if tls else [argument for switch in SWITCHES for argument in ("-e", f"{switch}=false")]
     project = ["-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main"]
     started = time.monotonic()
     for name in ("site.yml", "deploy.yml"):
+        if name == "deploy.yml" and not tls:
+            drop_database_tls_option(inventory)
         result = subprocess.run(["ansible-playbook", "-i", inventory, str(ROOT / "playbooks" / name), *project, *switches],
                                 capture_output=True, text=True, check=False)
         if result.returncode != 0:
