@@ -51,6 +51,9 @@ def drop_database_tls_option(inventory):
             'file_put_contents($f, "<?php\\nreturn " . var_export($e, true) . ";\\n");')
     subprocess.run(["ansible", "-i", inventory, "web", "-m", "ansible.builtin.command", "-a", json.dumps({"argv": ["php", "-r", code]})],
                    capture_output=True, check=True)
+    # PHP-FPM's OPcache does not look at the file again: the release's health check would still read the old one.
+    subprocess.run(["ansible", "-i", inventory, "web", "-m", "ansible.builtin.command", "-a", "systemctl reload php*-fpm.service"],
+                   capture_output=True, check=True)
 
 
 def converge(inventory, repo, tls):
