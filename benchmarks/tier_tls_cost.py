@@ -9,8 +9,10 @@ so each side is the real configuration: site.yml and deploy.yml run with mariadb
 and opensearch_tls false for the off side, and without them for the on side (the inventory's default). Each
 side deploys a new commit of a clone of the project, since a deploy checks a release that is current already
 against the services before it writes env.php, and that check fails once site.yml changed their TLS.
-Sides: off, then on, which leaves the inventory as it was (--sides on,off,on adds a drift check). The page (benchmarks/files/tiers.php) opens new
-connections per request as Magento does, and says what each was, which is checked before each side runs.
+Before each deploy env.php's database TLS option is set to the side and PHP-FPM reloaded (see
+set_database_tls_option). Sides: off, then on, which leaves the inventory as it was (--sides on,off,on adds a drift
+check). The page (benchmarks/files/tiers.php) opens new connections per request as Magento does, and says what
+each was, which is checked before each side runs. Each side's figures are printed as soon as it is measured.
 Usage (ANSIBLE_CONFIG set as for molecule):
   python3 benchmarks/tier_tls_cost.py --inventory INVENTORY --repo SAMPLE_APP_REPO [--host WEB_HOST]
       [--seconds 15] [--rounds 2] [--sides off,on]
@@ -19,6 +21,7 @@ Usage (ANSIBLE_CONFIG set as for molecule):
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 import statistics
 import subprocess
@@ -42,12 +45,28 @@ def new_commit(repo, side):
                     f"TLS benchmark, side {side}"], check=True)
 
 
+def set_database_tls_option(inventory, tls):
+    """Puts env.php's database TLS option (the CA) in or out before the deploy, and reloads PHP-FPM. The deploy
+    merges its settings into env.php, which so keeps the option of an earlier deploy when TLS goes off, and
+    PHP-FPM's OPcache never reads env.php again: the new release's health check would use the old settings
+    against a server whose TLS site.yml just changed, and fail ("server has gone away", or access denied)."""
+    change = ('$e["db"]["connection"]["default"]["driver_options"] = [1009 => "/etc/magecloud/tls/ca.pem"];' if tls
+              else 'unset($e["db"]["connection"]["default"]["driver_options"]);')
+    code = (f'$f = "/var/www/magento/shared/app/etc/env.php"; $e = include $f; {change} '
+            'file_put_contents($f, "<?php\\nreturn " . var_export($e, true) . ";\\n");')
+    for action in (json.dumps({"argv": ["php", "-r", code]}), "systemctl reload php*-fpm.service"):
+        subprocess.run(["ansible", "-i", inventory, "web", "-m", "ansible.builtin.command", "-a", action],
+                       capture_output=True, check=True)
+
+
 def converge(inventory, repo, tls):
     """site.yml then deploy.yml (env.php follows the switches); the seconds they took."""
     switches = [] if tls else [argument for switch in SWITCHES for argument in ("-e", f"{switch}=false")]
     project = ["-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main"]
     started = time.monotonic()
     for name in ("site.yml", "deploy.yml"):
+        if name == "deploy.yml":
+            set_database_tls_option(inventory, tls)
         result = subprocess.run(["ansible-playbook", "-i", inventory, str(ROOT / "playbooks" / name), *project, *switches],
                                 capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -104,6 +123,8 @@ def main():
         said = check_side(args.host, tls)
         print(f"{side}: {said}; load average {in_host(args.host, LOAD_AVERAGE).strip()}", flush=True)
         sides[side] += measure(args.host, args.seconds, args.rounds)
+        summary(side, sides[side])
+    print("all sides:")
     rps = {side: summary(side, results) for side, results in sides.items()}
     loss = 100 * (1 - rps["on"] / rps["off"])
     print(f"loss with TLS on: {loss:.1f} % "

@@ -60,7 +60,8 @@ def test_env_php_and_the_relationships_carry_magentos_login(web1, search_url):
     assert (search["opensearch_server_hostname"], str(search["opensearch_server_port"])) == (search_url.rsplit(":", 1)[0], "9200")
     assert (search["opensearch_enable_auth"], search["opensearch_username"], search["opensearch_password"]) == \
         ("1", "magento", SEARCH_PASSWORD)
-    relationships = json.loads(base64.b64decode(ok(web1, "sed -n 's/^MAGENTO_CLOUD_RELATIONSHIPS=//p' /etc/magecloud-runtime.env")))
+    runtime_env = ok(web1, "sed -n 's/^MAGENTO_CLOUD_RELATIONSHIPS=//p' /etc/magecloud-runtime.env")
+    relationships = json.loads(base64.b64decode(runtime_env))
     entry = relationships["opensearch"][0]
     assert (entry["scheme"], entry["username"], entry["password"]) == ("https", "magento", SEARCH_PASSWORD)
 
