@@ -13,7 +13,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils import derive, stack_plan, static_content
 from ansible_collections.magecloud.platform.plugins.plugin_utils.file_rules import CONFIG_PHP
-from ansible_collections.magecloud.platform.plugins.plugin_utils.findings import ERROR, WARNING, counts, not_shown_line, shown
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings_report import findings_result
 from ansible_collections.magecloud.platform.plugins.module_utils.masking import mask_secrets
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import (
     APP_FILE, GitRefError, Project, UnreadableFile, directory_reader, git_reader, read_project, resolve_git_ref)
@@ -115,26 +115,3 @@ def _config_php(reader):
         return None
     return raw.decode("utf-8", "replace") if raw is not None else None
 
-
-def findings_result(findings):
-    """(the findings part of the result, the lines of the errors): at most MAX_FINDINGS_PER_FILE findings
-    per file, the rest of a file as one `… and K more not shown` line, counts over every finding."""
-    visible, hidden = shown(findings)
-    text, error_text = [], []
-    for file in sorted({finding.file for finding in visible} | set(hidden)):
-        for finding in (finding for finding in visible if finding.file == file):
-            text.append(str(finding))
-            if finding.severity == ERROR:
-                error_text.append(text[-1])
-        if file in hidden:
-            text.append(not_shown_line(file, hidden[file]))
-            if hidden[file][ERROR]:
-                error_text.append(text[-1])
-    total = counts(findings)
-    return {
-        "findings": [finding.as_dict() for finding in visible],
-        "findings_text": text,
-        "findings_not_shown": {file: sum(number.values()) for file, number in hidden.items()},
-        "error_count": total[ERROR],
-        "warning_count": total[WARNING],
-    }, error_text

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.magecloud.platform.plugins.action.cloud_config import findings_result
+from ansible_collections.magecloud.platform.plugins.plugin_utils.findings_report import findings_result
 from ansible_collections.magecloud.platform.plugins.plugin_utils.project import git_reader, read_project
 
 
