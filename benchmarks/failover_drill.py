@@ -114,10 +114,10 @@ class Load:
                 self.records.append((kind, sent, time.monotonic(), status, order_id))
 
 
-def inject(fault, inventory):
+def inject(fault, inventory, database_writer):
     """Cause the fault; return what brings the topology back (None when it comes back by itself)."""
     if fault == "writer_kill":
-        docker("exec", writer(), "pkill", "--signal", "KILL", "--exact", "mariadbd")
+        docker("exec", database_writer, "pkill", "--signal", "KILL", "--exact", "mariadbd")
         return None
     if fault == "cache_master_kill":
         docker("exec", CORE[0], "pkill", "--signal", "KILL", "--exact", "valkey-server")
@@ -178,8 +178,9 @@ def failing_seconds(failed):
 def drill(fault, args):
     with Load(container_address(args.edge), args.host_header) as load:
         time.sleep(args.before)
+        database_writer = writer()
         fault_at = time.monotonic()
-        bring_back = inject(fault, args.inventory)
+        bring_back = inject(fault, args.inventory, database_writer)
         time.sleep(args.outage)
         if bring_back:
             bring_back()
