@@ -130,7 +130,10 @@ unit: venv
 importer: venv
 	scripts/galaxy-importer.sh
 
-SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
+# `ha` (five hosts: Galera, sentinel, HAProxy) took about 30 min on this kind of machine under load, more than
+# what is left of the CI budget: `make molecule SCENARIOS=ha` runs it until it fits (docs/benchmarks.md).
+CI_LATER_SCENARIOS := ha
+SCENARIOS ?= $(filter-out $(CI_LATER_SCENARIOS),$(sort $(notdir $(wildcard molecule/*))))
 
 # Scenarios run in lanes (scripts/molecule_lanes.py); MOLECULE_JOBS=1 runs them one after another.
 MOLECULE_JOBS ?= 2
