@@ -14,10 +14,9 @@ Usage: python3 benchmarks/image_cost.py [--host magecloud-waf] [--seconds 10] [-
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
-import subprocess
-import sys
+
+from host_load import in_host, wrk
 
 MEDIA = "/var/www/magento/current/pub/media"
 FILTER_SERVER = "/etc/nginx/conf.d/bench-image-filter.conf"
@@ -32,13 +31,6 @@ GOAL_RATIO = 1.5
 GOAL_CACHED = 10.0
 
 
-def in_host(host, command):
-    result = subprocess.run(["docker", "exec", host, "bash", "-c", command], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.exit(f"{command}\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
 def serve_image_filter(host):
     """image_filter's closest equivalent of the optimizer's request: resize into 300x300, JPEG quality 85."""
     server = (f"server {{ listen 127.0.0.1:8082; location /media/ {{ alias {MEDIA}/; image_filter resize 300 300; "
@@ -46,16 +38,6 @@ def serve_image_filter(host):
     in_host(host, "dpkg -s libnginx-mod-http-image-filter >/dev/null 2>&1 || "
                   "DEBIAN_FRONTEND=noninteractive apt-get install -y -q libnginx-mod-http-image-filter >/dev/null")
     in_host(host, f"printf '%s\\n' '{server}' > {FILTER_SERVER} && nginx -t -q && systemctl reload nginx && sleep 1")
-
-
-def load(host, url, seconds):
-    """(requests/s, p99 ms, non-2xx) of wrk, 2 threads, 8 keep-alive connections."""
-    out = in_host(host, f"wrk -t2 -c8 -d{seconds}s --latency -H 'Accept: image/webp,*/*' '{url}'")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out).groups()
-    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p99, int(bad.group(1)) if bad else 0
 
 
 def main():
@@ -70,8 +52,8 @@ def main():
     try:
         for unused_round in range(args.rounds):
             for name, url in SIDES.items():
-                load(args.host, url, 2)  # warm up (and fill the cache for the hit side)
-                runs[name].append(load(args.host, url, args.seconds))
+                wrk(args.host, url, 2, connections=8, headers=("Accept: image/webp,*/*",))  # warm up (and fill the cache for the hit side)
+                runs[name].append(wrk(args.host, url, args.seconds, connections=8, headers=("Accept: image/webp,*/*",)))
     finally:
         in_host(args.host, f"rm -f {FILTER_SERVER} && systemctl reload nginx")
     rps = {name: statistics.median(r[0] for r in results) for name, results in runs.items()}

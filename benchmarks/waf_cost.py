@@ -12,13 +12,10 @@ the same comparison on nginx's own health answer (no PHP): cores / rps on - core
 from __future__ import annotations
 
 import argparse
-import pathlib
-import re
 import statistics
-import subprocess
-import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from host_load import in_host, install_bench_page, wrk
+
 VHOST = "/etc/nginx/sites-enabled/magento.conf"
 # A category page's query string: arguments for the rules to read, as real traffic has.
 PAGE = "http://127.0.0.1:8080/bench.php?color=49&size=168&product_list_order=price&q=red+dress"
@@ -31,37 +28,9 @@ HEADERS = ["Host: localhost", "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:12
 GOAL_LOSS = 15.0
 
 
-def in_host(host, command):
-    result = subprocess.run(["docker", "exec", host, "bash", "-c", command], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.exit(f"{command}\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def install_page(host):
-    """benchmarks/files/bench.php and the 300 classes it loads, in the vhost's document root."""
-    docroot = in_host(host, "readlink -f /var/www/magento/current").strip() + "/pub"
-    classes = "; ".join(f"printf '<?php class BenchClass%d {{ public function value() {{ return %d; }} }}' {i} {i} "
-                        f"> {docroot}/bench-lib/BenchClass{i}.php" for i in range(300))
-    in_host(host, f"mkdir -p {docroot}/bench-lib && {classes}")
-    subprocess.run(["docker", "cp", str(ROOT / "benchmarks" / "files" / "bench.php"), f"{host}:{docroot}/bench.php"], check=True)
-    in_host(host, f"chmod -R a+rX {docroot}")
-
-
 def switch_waf(host, state):
     in_host(host, f"sed -i -E 's/^(\\s*)modsecurity (on|off);/\\1modsecurity {state};/' {VHOST} && nginx -t -q && "
                   "systemctl reload nginx && sleep 1")
-
-
-def load(host, url, seconds):
-    """(requests/s, p99 ms, non-2xx) of wrk, 2 threads, 32 keep-alive connections."""
-    headers = " ".join(f"-H '{header}'" for header in HEADERS)
-    out = in_host(host, f"wrk -t2 -c32 -d{seconds}s --latency {headers} '{url}'")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out).groups()
-    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p99, int(bad.group(1)) if bad else 0
 
 
 def main():
@@ -70,7 +39,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    install_page(args.host)
+    install_bench_page(args.host)
     load_average = in_host(args.host, "cut -d' ' -f1-3 /proc/loadavg").strip()
     in_host(args.host, f"grep -q 'modsecurity on;' {VHOST}")
     runs = {(url, state): [] for url in (PAGE, BARE) for state in ("on", "off")}
@@ -79,8 +48,8 @@ def main():
             for state in ("on", "off"):
                 switch_waf(args.host, state)
                 for url in (PAGE, BARE):
-                    load(args.host, url, 3)  # warm PHP-FPM's workers and opcache
-                    runs[(url, state)].append(load(args.host, url, args.seconds))
+                    wrk(args.host, url, 3, headers=HEADERS)  # warm PHP-FPM's workers and opcache
+                    runs[(url, state)].append(wrk(args.host, url, args.seconds, headers=HEADERS))
     finally:
         switch_waf(args.host, "on")
     rps = {key: statistics.median(r[0] for r in results) for key, results in runs.items()}

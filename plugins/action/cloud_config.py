@@ -114,4 +114,3 @@ def _config_php(reader):
     except UnreadableFile:
         return None
     return raw.decode("utf-8", "replace") if raw is not None else None
-

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # Copyright: magecloud.platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """HTTP health of the local Galera node, for the HAProxy of every web node: 200 when the node is Synced

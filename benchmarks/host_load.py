@@ -1,0 +1,45 @@
+"""What the wrk benchmarks share: a command in a container, the PHP benchmark page, and one wrk run.
+
+Imported by the benchmark scripts next to it (python3 benchmarks/<script>.py puts this directory first
+on sys.path).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BENCH_CLASSES = 300
+
+
+def in_host(host, command):
+    """stdout of a bash command in the container; the script stops with its output when it fails."""
+    result = subprocess.run(["docker", "exec", host, "bash", "-c", command], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"{command}\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def install_bench_page(host):
+    """benchmarks/files/bench.php and the classes it loads in the live release's pub/, and wrk on the host."""
+    docroot = in_host(host, "readlink -f /var/www/magento/current").strip() + "/pub"
+    classes = "; ".join(f"printf '<?php class BenchClass%d {{ public function value() {{ return %d; }} }}' {i} {i} "
+                        f"> {docroot}/bench-lib/BenchClass{i}.php" for i in range(BENCH_CLASSES))
+    in_host(host, f"mkdir -p {docroot}/bench-lib && {classes}")
+    subprocess.run(["docker", "cp", str(ROOT / "benchmarks" / "files" / "bench.php"), f"{host}:{docroot}/bench.php"], check=True)
+    in_host(host, f"chmod -R a+rX {docroot}")
+    in_host(host, "command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null")
+
+
+def wrk(host, url, seconds, connections=32, headers=()):
+    """(requests/s, p99 ms, non-2xx) of wrk on the host's loopback, 2 threads, keep-alive connections."""
+    header_args = " ".join(f"-H '{header}'" for header in headers)
+    out = in_host(host, f"wrk -t2 -c{connections} -d{seconds}s --latency {header_args} '{url}'")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out).groups()
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, p99, int(bad.group(1)) if bad else 0
