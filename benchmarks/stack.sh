@@ -41,7 +41,7 @@ in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get ins
 bare=$(seconds in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages")
 converge=$(seconds ansible-playbook -i benchmarks/inventory.yml playbooks/site.yml)
 start=$SECONDS
-second_log=$(ansible-playbook -i benchmarks/inventory.yml playbooks/site.yml)
+second_log=$(ansible-playbook -i benchmarks/inventory.yml playbooks/site.yml) || { tail -n 40 <<<"$second_log" >&2; exit 1; }
 second=$((SECONDS - start))
 second_changed=$(grep -oE 'changed=[0-9]+' <<<"$second_log" | tail -n 1)
 
