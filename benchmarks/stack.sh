@@ -31,12 +31,12 @@ in_host() { docker exec "$1" bash -c "$2"; }
 
 for name in $tuned $stock; do
   docker rm -f "$name" >/dev/null 2>&1 || true
-  python scripts/systemd_host.py "$name" --release "$debian" >/dev/null
+  python scripts/systemd_host.py "$name" --release "$debian" --apt-cache "/var/cache/magecloud/apt-bench-$debian" >/dev/null
 done
 [ -n "${BENCH_KEEP:-}" ] || trap 'docker rm -f $tuned $stock >/dev/null 2>&1 || true' EXIT
 
-# The shared apt cache may already hold the .debs; both sides use it alike. Warm it first so
-# neither side pays the downloads.
+# The benchmark's own apt cache (a running scenario would hold the lock of a shared one) may already hold
+# the .debs; both sides use it alike. Warm it first so neither side pays the downloads.
 in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --download-only $packages" >/dev/null
 bare=$(seconds in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages")
 converge=$(seconds ansible-playbook -i benchmarks/inventory.yml playbooks/site.yml)

@@ -2,7 +2,7 @@
 
 The flags live once, in .config/molecule/config.yml; `make demo` calls this so the demo host and
 the test hosts cannot drift apart.
-Usage: systemd_host.py NAME [--publish 127.0.0.1:8080:80 ...]
+Usage: systemd_host.py NAME [--publish 127.0.0.1:8080:80 ...] [--release 12|13] [--apt-cache DIR]
 """
 
 import argparse
@@ -19,6 +19,7 @@ HARNESS_CONFIG = ROOT / ".config" / "molecule" / "config.yml"
 
 
 IMAGE_REPOSITORY = "magecloud/debian"
+APT_ARCHIVES = "/var/cache/apt/archives:rw"
 
 
 def platform_settings():
@@ -68,6 +69,8 @@ def main():
     parser.add_argument("name")
     parser.add_argument("--publish", action="append", default=[], metavar="ADDR:HOSTPORT:PORT")
     parser.add_argument("--release", default="13", choices=["12", "13"], help="Debian release of the host")
+    parser.add_argument("--apt-cache", metavar="DIR",
+                        help="host directory for the container's .debs instead of the harness's shared one")
     options = parser.parse_args()
 
     state = container_state(options.name)
@@ -92,6 +95,11 @@ def create(options):
             fail(f"port {address}:{host_port} is taken by another program, so the demo host cannot publish on it.",
                  f"stop what listens there (ss -ltnp 'sport = :{host_port}') or run make demo DEMO_PORT=<free port>.")
     platform = dict(platform_settings(), image=f"{IMAGE_REPOSITORY}:{options.release}")
+    if options.apt_cache:
+        # apt locks its archive directory: two hosts installing at once through one cache fail.
+        pathlib.Path(options.apt_cache, "partial").mkdir(parents=True, exist_ok=True)
+        platform["volumes"] = [volume for volume in platform["volumes"] if not volume.endswith(APT_ARCHIVES)]
+        platform["volumes"].append(f"{options.apt_cache}:{APT_ARCHIVES}")
     subprocess.run(docker_run_args(options.name, platform, options.publish), check=True, stdout=subprocess.DEVNULL)
     print(f"{options.name} created from {platform['image']}.")
 
