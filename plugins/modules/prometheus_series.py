@@ -46,6 +46,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Asks Prometheus over HTTP with Python's standard library.
 """
 
 EXAMPLES = r"""
