@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import html
 import io
+import math
 import os
 import re
 import sys
@@ -23,7 +24,8 @@ MISSING_MATPLOTLIB = ("The report page draws its graphs with matplotlib, which t
                       "({python}) cannot import. Install it there: pip install -r requirements-dev.txt "
                       "-c constraints.txt (or pip install matplotlib).")
 # Graph size in inches at matplotlib's 72 points per inch; the page scales the SVG to its column.
-FIGURE_SIZE = (6.4, 2.6)
+FIGURE_SIZE = (6.4, 2.4)
+LEGEND_ROW = 0.22
 NO_DATA = "no data in this range"
 SI_UNITS = {"bytes": "B", "seconds": "s"}
 
@@ -40,11 +42,24 @@ def _when(timestamp):
     return _utc(timestamp).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _legend(template, labels):
-    """The series' name in the legend: template filled from its labels (missing ones empty), or its label values."""
-    if template:
-        return re.sub(r"\{(\w+)\}", lambda match: str(labels.get(match.group(1), "")), template)
-    return " ".join(f"{key}={value}" for key, value in sorted(labels.items()) if key != "__name__") or "value"
+def _legend(template, labels, common=()):
+    """The series' name in the legend: template filled from its labels (missing ones empty), or its label values;
+    labels in common (the same in every series of the graph, such as the one host) are left out when that leaves a name."""
+    def fill(skip):
+        if template:
+            text = re.sub(r"\{(\w+)\}", lambda match: "" if match.group(1) in skip else str(labels.get(match.group(1), "")), template)
+        else:
+            text = " ".join(f"{key}={value}" for key, value in sorted(labels.items()) if key != "__name__" and key not in skip)
+        return " ".join(text.split())
+    return fill(common) or fill(()) or "value"
+
+
+def _common_labels(series):
+    """Names of the labels whose value is the same in every series (none when there is one series)."""
+    if len(series) < 2:
+        return set()
+    first = series[0]["labels"]
+    return {key for key, value in first.items() if all(entry["labels"].get(key) == value for entry in series[1:])}
 
 
 def _count(value, unused_position=None):
@@ -68,20 +83,20 @@ def graph_svg(graph, series, start, end, threshold=None):
     """SVG text of one graph: a line per series (each in an element with id <graph>-series-<n>), a dashed line at
     threshold when given, UTC times on the x axis."""
     name = graph["name"]
-    figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
+    drawable = [entry for entry in series if any(value is not None for unused_time, value in entry["points"])]
+    common = _common_labels(drawable)
+    entries = len(drawable) + (threshold is not None)
+    # The legend goes under the axes, three names a row, and the figure grows with it so the axes keep their size.
+    figure = Figure(figsize=(FIGURE_SIZE[0], FIGURE_SIZE[1] + LEGEND_ROW * math.ceil(entries / 3)), layout="constrained")
     axes = figure.subplots()
-    drawn = 0
-    for entry in series:
-        points = [(_utc(time), value) for time, value in entry["points"]]
-        if not any(value is not None for unused_time, value in points):
-            continue
-        times, values = zip(*[(time, float("nan") if value is None else value) for time, value in points])
-        (line,) = axes.plot(times, values, linewidth=1.4, label=_legend(graph.get("legend"), entry["labels"]))
-        line.set_gid(f"series-{drawn}")
-        drawn += 1
+    for index, entry in enumerate(drawable):
+        times = [_utc(time) for time, unused_value in entry["points"]]
+        values = [float("nan") if value is None else value for unused_time, value in entry["points"]]
+        (line,) = axes.plot(times, values, linewidth=1.4, label=_legend(graph.get("legend"), entry["labels"], common))
+        line.set_gid(f"series-{index}")
     if threshold is not None:
         axes.axhline(threshold, color="#c0392b", linestyle="--", linewidth=1, label="alert threshold")
-    if not drawn:
+    if not drawable:
         axes.text(0.5, 0.5, NO_DATA, transform=axes.transAxes, ha="center", va="center", color="#777777")
     axes.set_xlim(_utc(start), _utc(end))
     axes.xaxis.set_major_formatter(dates.DateFormatter("%H:%M", tz=datetime.timezone.utc))
@@ -91,14 +106,14 @@ def graph_svg(graph, series, start, end, threshold=None):
         axes.set_ylabel(label)
     axes.set_ylim(bottom=0)
     axes.grid(True, color="#e5e5e5", linewidth=0.6)
-    if drawn or threshold is not None:
-        axes.legend(loc="upper left", fontsize="small", frameon=False, ncols=min(3, drawn + (threshold is not None)))
+    if entries:
+        figure.legend(loc="outside lower center", fontsize="small", frameon=False, ncols=min(3, entries))
     buffer = io.StringIO()
     # Text as <text> (no per-figure glyph definitions); a fixed salt makes the same graph the same SVG.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "magecloud-report"}):
         figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
-    return _prefix_ids(svg[svg.index("<svg"):], f"{name}-"), drawn
+    return _prefix_ids(svg[svg.index("<svg"):], f"{name}-"), len(drawable)
 
 
 def _prefix_ids(svg, prefix):

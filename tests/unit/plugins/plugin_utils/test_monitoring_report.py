@@ -131,8 +131,17 @@ def test_without_a_profile_or_alerts_the_page_says_how_to_get_one():
 
 
 def test_the_legend_template_takes_labels_and_defaults_to_their_values():
-    assert report._legend("{instance} {code}", {"instance": "web1"}) == "web1 "
+    assert report._legend("{instance} {code}", {"instance": "web1"}) == "web1"
     assert report._legend(None, {"__name__": "up", "job": "node", "instance": "a"}) == "instance=a job=node"
+
+
+def test_labels_every_series_shares_are_left_out_of_the_legend_unless_nothing_is_left():
+    series = [{"labels": {"instance": "aio", "code": code}} for code in ("2xx", "5xx")]
+    common = report._common_labels(series)
+    assert common == {"instance"}
+    assert report._legend("{instance} {code}", series[0]["labels"], common) == "2xx"
+    assert report._legend("{instance}", {"instance": "aio"}, {"instance"}) == "aio"
+    assert report._common_labels(series[:1]) == set()
 
 
 @pytest.mark.parametrize("series, graphs, words", [
