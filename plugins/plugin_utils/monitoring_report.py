@@ -26,6 +26,8 @@ MISSING_MATPLOTLIB = ("The report page draws its graphs with matplotlib, which t
 # Graph size in inches at matplotlib's 72 points per inch; the page scales the SVG to its column.
 FIGURE_SIZE = (6.4, 2.4)
 LEGEND_ROW = 0.22
+# Characters of legend text a row holds at the legend's small font, markers included.
+LEGEND_WIDTH = 90
 NO_DATA = "no data in this range"
 SI_UNITS = {"bytes": "B", "seconds": "s"}
 
@@ -85,14 +87,17 @@ def graph_svg(graph, series, start, end, threshold=None):
     name = graph["name"]
     drawable = [entry for entry in series if any(value is not None for unused_time, value in entry["points"])]
     common = _common_labels(drawable)
+    labels = [_legend(graph.get("legend"), entry["labels"], common) for entry in drawable]
     entries = len(drawable) + (threshold is not None)
-    # The legend goes under the axes, three names a row, and the figure grows with it so the axes keep their size.
-    figure = Figure(figsize=(FIGURE_SIZE[0], FIGURE_SIZE[1] + LEGEND_ROW * math.ceil(entries / 3)), layout="constrained")
+    # The legend goes under the axes, as many names a row as fit the width, and the figure grows with it so the
+    # axes keep their size.
+    columns = max(1, min(3, entries, LEGEND_WIDTH // max([len(label) + 6 for label in labels] + [20])))
+    figure = Figure(figsize=(FIGURE_SIZE[0], FIGURE_SIZE[1] + LEGEND_ROW * math.ceil(entries / columns)), layout="constrained")
     axes = figure.subplots()
-    for index, entry in enumerate(drawable):
+    for index, (entry, label) in enumerate(zip(drawable, labels)):
         times = [_utc(time) for time, unused_value in entry["points"]]
         values = [float("nan") if value is None else value for unused_time, value in entry["points"]]
-        (line,) = axes.plot(times, values, linewidth=1.4, label=_legend(graph.get("legend"), entry["labels"], common))
+        (line,) = axes.plot(times, values, linewidth=1.4, label=label)
         line.set_gid(f"series-{index}")
     if threshold is not None:
         axes.axhline(threshold, color="#c0392b", linestyle="--", linewidth=1, label="alert threshold")
@@ -107,7 +112,7 @@ def graph_svg(graph, series, start, end, threshold=None):
     axes.set_ylim(bottom=0)
     axes.grid(True, color="#e5e5e5", linewidth=0.6)
     if entries:
-        figure.legend(loc="outside lower center", fontsize="small", frameon=False, ncols=min(3, entries))
+        figure.legend(loc="outside lower center", fontsize="small", frameon=False, ncols=columns)
     buffer = io.StringIO()
     # Text as <text> (no per-figure glyph definitions); a fixed salt makes the same graph the same SVG.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "magecloud-report"}):
