@@ -9,7 +9,7 @@ The host is one site.yml converged with a `monitor` group (molecule scenario def
 the machine hits both alike. The page is benchmarks/files/bench.php, asked through Varnish (which passes
 it to nginx and PHP-FPM, so the edge exporter reads every request) and straight from nginx.
 Usage: python3 benchmarks/monitoring_cost.py [--host magecloud-molecule-aio] [--seconds 15] [--rounds 3]
-Prints rps and p99 of each side and the loss (goal <= 3 %).
+Prints rps and p99 of each side, each round's loss and their median and spread (goal <= 3 %), and the load.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ UNITS = ("prometheus", "prometheus-node-exporter", "prometheus-mysqld-exporter",
 CONFIG = "/etc/prometheus/prometheus.yml"
 PAGES = {"through Varnish": "http://127.0.0.1:80/bench.php", "nginx": "http://127.0.0.1:8080/bench.php"}
 GOAL_LOSS = 3.0
+LOADAVG = "cut -d' ' -f1-3 /proc/loadavg"
 
 
 def switch_monitoring(host, state):
@@ -43,7 +44,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     install_bench_page(args.host)
-    load_average = in_host(args.host, "cut -d' ' -f1-3 /proc/loadavg").strip()
+    load_average = in_host(args.host, LOADAVG).strip()
     interval = re.search(r"scrape_interval: (\S+)", in_host(args.host, f"cat {CONFIG}")).group(1)
     in_host(args.host, f"sed -i -E 's/(scrape_interval|evaluation_interval): \\S+/\\1: 15s/' {CONFIG} && systemctl reload prometheus")
     runs = {(page, state): [] for page in PAGES for state in ("on", "off")}
@@ -64,8 +65,14 @@ def main():
               f"non-2xx {sum(r[2] for r in results)}")
     for page in PAGES:
         loss = 100 * (1 - rps[(page, "on")] / rps[(page, "off")])
-        print(f"{page}: loss with monitoring on: {loss:.1f} % (goal <= {GOAL_LOSS:.0f} %: {'meets' if loss <= GOAL_LOSS else 'MISSES'})")
-    print(f"load average before the run: {load_average}")
+        # A round's on and off sides ran a minute apart: their ratio cancels most of the machine's drift, so the
+        # median of the rounds' losses is the figure the goal is read on, with their spread beside it.
+        paired = sorted(100 * (1 - on[0] / off[0]) for on, off in zip(runs[(page, "on")], runs[(page, "off")]))
+        median = statistics.median(paired)
+        print(f"{page}: loss with monitoring on: {median:.1f} % (median of the rounds' losses, {paired[0]:.1f} to "
+              f"{paired[-1]:.1f} %; {loss:.1f} % between the medians) (goal <= {GOAL_LOSS:.0f} %: "
+              f"{'meets' if median <= GOAL_LOSS else 'MISSES'})")
+    print(f"load average before the run: {load_average}, after: {in_host(args.host, LOADAVG).strip()}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,11 @@ def monitoring_exporter_address(host, groups, host_vars):
         raise AnsibleFilterError(str(error)) from None
 
 
+def monitoring_opensearch_uri(address, port, tls=False, user="", password=""):
+    """The Elasticsearch exporter's URI of OpenSearch."""
+    return monitoring_targets.opensearch_uri(address, int(port), tls, user, password)
+
+
 def monitoring_scrape_jobs(groups, hostvars, ports=None):
     """Prometheus scrape_configs of every host's exporters."""
     try:
@@ -34,4 +39,4 @@ def monitoring_scrape_jobs(groups, hostvars, ports=None):
 class FilterModule:
     def filters(self):
         return {"monitoring_exporters": monitoring_exporters, "monitoring_exporter_address": monitoring_exporter_address,
-                "monitoring_scrape_jobs": monitoring_scrape_jobs}
+                "monitoring_scrape_jobs": monitoring_scrape_jobs, "monitoring_opensearch_uri": monitoring_opensearch_uri}

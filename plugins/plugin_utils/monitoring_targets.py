@@ -5,6 +5,8 @@ Prometheus reads them with. The monitoring role, its Prometheus and the firewall
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ansible_collections.magecloud.platform.plugins.plugin_utils.private_network import listen_address
 
 MONITOR_GROUP = "monitor"
@@ -51,6 +53,13 @@ def exporter_address(host, groups, host_vars):
     """Where host's exporters listen: loopback when no other host scrapes them, else its private address."""
     alone = not set(groups.get(MONITOR_GROUP) or []) - {host}
     return _first_address(listen_address(host_vars.get("monitoring_exporter_bind_address"), alone, host_vars.get("ansible_facts")))
+
+
+def opensearch_uri(address, port, tls=False, user="", password=""):
+    """The Elasticsearch exporter's ES_URI: https when OpenSearch's security plugin is on, with the exporter's
+    credentials URL-encoded (a password may hold ':', '@' or '/')."""
+    credentials = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
+    return f"{'https' if tls else 'http'}://{credentials}{_host_port(_first_address(address), port)}"
 
 
 def _redis_targets(host, groups, host_vars):

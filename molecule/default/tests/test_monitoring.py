@@ -121,6 +121,40 @@ def test_the_rules_promtool_checked_are_loaded(host):
     ok(host, "promtool check rules /etc/prometheus/magecloud-alerts.yml")
 
 
+GALERA_RULE_TEST = """
+rule_files: [/etc/prometheus/magecloud-alerts.yml]
+evaluation_interval: 5s
+tests:
+  - interval: 5s
+    input_series:
+      # A standalone MariaDB: wsrep off, and so wsrep_ready 0 and no local state.
+      - {series: 'mysql_global_status_wsrep_ready{instance="standalone"}', values: 0x40}
+      - {series: 'mysql_global_variables_wsrep_on{instance="standalone"}', values: 0x40}
+      # A Galera node that is a donor (state 2), and one that is synced (4).
+      - {series: 'mysql_global_status_wsrep_ready{instance="donor"}', values: 1x40}
+      - {series: 'mysql_global_status_wsrep_local_state{instance="donor"}', values: 2x40}
+      - {series: 'mysql_global_variables_wsrep_on{instance="donor"}', values: 1x40}
+      - {series: 'mysql_global_status_wsrep_ready{instance="synced"}', values: 1x40}
+      - {series: 'mysql_global_status_wsrep_local_state{instance="synced"}', values: 4x40}
+      - {series: 'mysql_global_variables_wsrep_on{instance="synced"}', values: 1x40}
+    alert_rule_test:
+      - eval_time: 2m
+        alertname: GaleraNodeNotSynced
+        exp_alerts:
+          - exp_labels: {severity: critical, instance: donor}
+            exp_annotations: {summary: "donor: the Galera node is not synced with its cluster"}
+"""
+
+
+def test_the_galera_alert_spares_a_standalone_mariadb(host):
+    # The live exporter reports wsrep off on the all-in-one's MariaDB, which promtool's series stand in for.
+    assert query(host, "mysql_global_variables_wsrep_on") == {"magecloud-molecule-aio": 0.0}
+    assert query(host, "mysql_global_status_wsrep_ready") == {"magecloud-molecule-aio": 0.0}
+    assert query(host, 'ALERTS{alertname="GaleraNodeNotSynced"}') == {}
+    ok(host, f"cat > /tmp/galera-rule-test.yml <<'EOF'\n{GALERA_RULE_TEST}EOF")
+    ok(host, "promtool test rules /tmp/galera-rule-test.yml")
+
+
 def report_deploy(tmp_path, failed):
     """The deploy role's report tasks, which write the marker, as a deploy that ended (or failed) runs them."""
     play = tmp_path / "report.yml"
