@@ -130,8 +130,8 @@ def main():
     rps = {side: summary(side, results) for side, results in sides.items() if results}
     for side, samples in tiers.items():
         if samples:
-            print(f"ms per request, TLS {side}: " + ", ".join(f"{tier} {statistics.median(sample[tier] for sample in samples):.1f}"
-                                                         for tier in TIERS))
+            medians = {tier: statistics.median(sample[tier] for sample in samples) for tier in TIERS}
+            print(f"ms per request, TLS {side}: " + ", ".join(f"{tier} {spent:.1f}" for tier, spent in medians.items()))
     if len(rps) == 2:
         loss = 100 * (1 - rps["on"] / rps["off"])
         print(f"loss with TLS on: {loss:.1f} % (goal <= {GOAL_LOSS:.0f} %: {'meets' if loss <= GOAL_LOSS else 'MISSES'})")
