@@ -11,10 +11,10 @@ version_added: 0.1.0
 description:
   - Invalidates O(files) in the OPcache of the PHP-FPM pool listening on O(socket), so its next request compiles
     them again from disk. For files that keep their path when their content changes, such as
-    C(shared/app/etc/env.php): with C(opcache.validate_timestamps=0) the pool would serve the old content until
+    C(shared/app/etc/env.php), since with C(opcache.validate_timestamps=0) the pool would serve the old content until
     it reloads, and a reload also drops the compiled code of the whole shop.
   - The pool runs a small PHP file, written to C(/usr/local/lib/magecloud/opcache_forget.php), through its own
-    FastCGI socket: OPcache is the pool's shared memory, which the PHP CLI does not reach.
+    FastCGI socket, since OPcache is the pool's shared memory, which the PHP CLI does not reach.
   - Links are resolved first: OPcache keys a file by its real path.
 author: magecloud.platform maintainers (@magecloud)
 options:
