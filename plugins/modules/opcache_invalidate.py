@@ -15,7 +15,7 @@ description:
     it reloads, and a reload also drops the compiled code of the whole shop.
   - The pool runs a small PHP file, written to C(/usr/local/lib/magecloud/opcache_forget.php), through its own
     FastCGI socket, since OPcache is the pool's shared memory, which the PHP CLI does not reach.
-  - Links are resolved first: OPcache keys a file by its real path.
+  - Links are resolved first, since OPcache keys a file by its real path.
 author: magecloud.platform maintainers (@magecloud)
 options:
   files:
