@@ -1,7 +1,8 @@
 """A deploy that turns one tier's TLS off or on (the cache tier: the cheapest to converge) passes its health
-checks, and then every service answers the /stack page of both web hosts, with no PHP-FPM reload: the pool's
-OPcache forgets the env.php it compiled before (magecloud.platform.opcache_invalidate).
-Each run turns the tier the other way, so the test can run again on the same hosts."""
+check, and then every service answers the /stack page of both web hosts, with no PHP-FPM reload: the pool's
+OPcache forgets the env.php it compiled before (magecloud.platform.opcache_invalidate). The deploy is of the
+commit already live, the cheapest deploy that writes env.php (a new release's check before the switch goes
+through the same module). Each run turns the tier the other way, so it can run again."""
 
 import json
 import pathlib
@@ -13,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
-from molecule_support import ENV_PHP, INVENTORY, PLAIN_OUTPUT, clone_sample_repo, commit, deploy, ok  # noqa: E402
+from molecule_support import ENV_PHP, INVENTORY, PLAIN_OUTPUT, SAMPLE_REPO, deploy, ok  # noqa: E402
 
 SERVICES = ("database", "redis", "rabbitmq", "opensearch")
 CACHE_TIER = pathlib.Path(__file__).resolve().parents[1] / "cache_tier.yml"
@@ -37,7 +38,7 @@ def fpm(host):
     return unit, ok(host, f"systemctl show -p MainPID --value {unit}")
 
 
-def test_a_deploy_that_turns_the_cache_tiers_tls_around_needs_no_fpm_reload(web1, web2, tmp_path):
+def test_a_deploy_that_turns_the_cache_tiers_tls_around_needs_no_fpm_reload(web1, web2):
     hosts = (web1, web2)
     for host in hosts:
         stack(host)  # the pool compiles env.php as it is now
@@ -49,10 +50,7 @@ def test_a_deploy_that_turns_the_cache_tiers_tls_around_needs_no_fpm_reload(web1
     converged = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(CACHE_TIER), "-e", switch], env=PLAIN_OUTPUT,
                                capture_output=True, text=True, timeout=600, check=False)
     assert converged.returncode == 0, converged.stdout[-3000:] + converged.stderr[-2000:]
-    repo = clone_sample_repo(tmp_path)
-    (repo / "README.md").write_text(f"a new release, cache tier TLS {switch}, at {time.time()}\n")
-    commit(repo, f"cache tier TLS {switch}")
-    code, output = deploy(repo, "-e", switch)
+    code, output = deploy(SAMPLE_REPO, "-e", switch)
     assert code == 0, output[-4000:]
 
     for host in hosts:
