@@ -16,6 +16,8 @@ import os
 import socket
 import struct
 
+from ansible_collections.magecloud.platform.plugins.module_utils.atomic_file import write_if_changed
+
 # Root's, readable by the pool's user; outside the releases, so no web location serves it.
 SCRIPT = "/usr/local/lib/magecloud/opcache_forget.php"
 SCRIPT_TEXT = """<?php
@@ -121,19 +123,8 @@ def fastcgi_get(socket_path, script, variables, timeout=10):
 
 def install_script():
     """Writes SCRIPT when it is missing or differs; whether it wrote."""
-    try:
-        with open(SCRIPT, encoding="utf-8") as handle:
-            if handle.read() == SCRIPT_TEXT:
-                return False
-    except FileNotFoundError:
-        pass
     os.makedirs(os.path.dirname(SCRIPT), mode=0o755, exist_ok=True)
-    partial = f"{SCRIPT}.partial.{os.getpid()}"
-    with open(partial, "w", encoding="utf-8") as handle:
-        handle.write(SCRIPT_TEXT)
-    os.chmod(partial, 0o644)
-    os.rename(partial, SCRIPT)
-    return True
+    return write_if_changed(SCRIPT, SCRIPT_TEXT, 0o644)
 
 
 def forget(socket_path, files, check=False):
