@@ -7,21 +7,20 @@ The inventory is a converged cluster-shaped one (molecule scenario cluster: web 
 RabbitMQ and OpenSearch on a data host). The services keep one way in each (a TLS port is not also plain),
 so each side is the real configuration: site.yml and deploy.yml run with mariadb_tls, redis_tls, rabbitmq_tls
 and opensearch_tls false for the off side, and without them for the on side (the inventory's default). Each
-side deploys a new commit of a clone of the project, since a deploy checks a release that is current already
-against the services before it writes env.php, and that check fails once site.yml changed their TLS.
-Before each deploy env.php's database TLS option is set to the side and PHP-FPM reloaded (see
-set_database_tls_option). Sides: off, then on, which leaves the inventory as it was (--sides on,off,on adds a drift
-check). The page (benchmarks/files/tiers.php) opens new connections per request as Magento does, and says what
-each was, which is checked before each side runs. Each side's figures are printed as soon as it is measured.
+side deploys a new commit of a clone of the project, so its release goes through the health check before the
+switch with the side's env.php. Sides alternate (default off,on,off,on, which leaves the inventory as it was), so
+a drift of the shared machine hits both alike. The page (benchmarks/files/tiers.php) opens new connections per
+request as Magento does, says what each was, which is checked before each side runs, and how many milliseconds
+each tier took: the median of --samples single requests, one at a time, gives the cost per tier. Each side's
+figures are printed as soon as it is measured, with the load average before and after.
 Usage (ANSIBLE_CONFIG set as for molecule):
   python3 benchmarks/tier_tls_cost.py --inventory INVENTORY --repo SAMPLE_APP_REPO [--host WEB_HOST]
-      [--seconds 15] [--rounds 2] [--sides off,on]
+      [--seconds 15] [--sides off,on,off,on] [--samples 40]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import statistics
 import subprocess
@@ -29,10 +28,12 @@ import sys
 import tempfile
 import time
 
-from waf_cost import in_host, load
+from host_load import in_host, wrk
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGE = "http://127.0.0.1:8080/tiers.php"
+HEADERS = ["Host: localhost"]
+TIERS = ("db", "cache", "session", "search")
 SWITCHES = ("mariadb_tls", "redis_tls", "rabbitmq_tls", "opensearch_tls")
 GOAL_LOSS = 10.0
 LOAD_AVERAGE = "cut -d' ' -f1-3 /proc/loadavg"
@@ -45,28 +46,12 @@ def new_commit(repo, side):
                     f"TLS benchmark, side {side}"], check=True)
 
 
-def set_database_tls_option(inventory, tls):
-    """Puts env.php's database TLS option (the CA) in or out before the deploy, and reloads PHP-FPM. The deploy
-    merges its settings into env.php, which so keeps the option of an earlier deploy when TLS goes off, and
-    PHP-FPM's OPcache never reads env.php again: the new release's health check would use the old settings
-    against a server whose TLS site.yml just changed, and fail ("server has gone away", or access denied)."""
-    change = ('$e["db"]["connection"]["default"]["driver_options"] = [1009 => "/etc/magecloud/tls/ca.pem"];' if tls
-              else 'unset($e["db"]["connection"]["default"]["driver_options"]);')
-    code = (f'$f = "/var/www/magento/shared/app/etc/env.php"; $e = include $f; {change} '
-            'file_put_contents($f, "<?php\\nreturn " . var_export($e, true) . ";\\n");')
-    for action in (json.dumps({"argv": ["php", "-r", code]}), "systemctl reload php*-fpm.service"):
-        subprocess.run(["ansible", "-i", inventory, "web", "-m", "ansible.builtin.command", "-a", action],
-                       capture_output=True, check=True)
-
-
 def converge(inventory, repo, tls):
     """site.yml then deploy.yml (env.php follows the switches); the seconds they took."""
     switches = [] if tls else [argument for switch in SWITCHES for argument in ("-e", f"{switch}=false")]
     project = ["-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main"]
     started = time.monotonic()
     for name in ("site.yml", "deploy.yml"):
-        if name == "deploy.yml":
-            set_database_tls_option(inventory, tls)
         result = subprocess.run(["ansible-playbook", "-i", inventory, str(ROOT / "playbooks" / name), *project, *switches],
                                 capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -91,14 +76,28 @@ def check_side(host, tls):
     return said
 
 
-def measure(host, seconds, rounds):
-    load(host, PAGE, 3)  # warm PHP-FPM's workers and opcache
-    return [load(host, PAGE, seconds) for unused_round in range(rounds)]
+def measure(host, seconds):
+    """(requests/s, p99 ms, non-2xx) of wrk, and the load average before and after."""
+    wrk(host, PAGE, 3, headers=HEADERS)  # warm PHP-FPM's workers and opcache
+    before = in_host(host, LOAD_AVERAGE).strip()
+    result = wrk(host, PAGE, seconds, headers=HEADERS)
+    return result, f"{before} -> {in_host(host, LOAD_AVERAGE).strip()}"
+
+
+def tier_ms(host, samples):
+    """{tier: median ms} over single requests, one at a time."""
+    spent = {tier: [] for tier in TIERS}
+    for unused_sample in range(samples):
+        said = in_host(host, f"curl -sf -H 'Host: localhost' {PAGE}")
+        for pair in said.split(" ms ", 1)[1].split():
+            tier, value = pair.split("=")
+            spent[tier].append(float(value))
+    return {tier: statistics.median(values) for tier, values in spent.items()}
 
 
 def summary(name, results):
     rps = statistics.median(result[0] for result in results)
-    print(f"TLS {name}: {rps:7.0f} req/s (rounds {', '.join(f'{result[0]:.0f}' for result in results)}), "
+    print(f"TLS {name}: {rps:7.1f} req/s (rounds {', '.join(f'{result[0]:.1f}' for result in results)}), "
           f"p99 {statistics.median(result[1] for result in results):.1f} ms, non-2xx {sum(result[2] for result in results)}")
     return rps
 
@@ -109,26 +108,33 @@ def main():
     parser.add_argument("--repo", required=True, help="the git repository of the deployed project (the sample app)")
     parser.add_argument("--host", default="magecloud-cluster-web1")
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--sides", default="off,on", help="the order of the sides")
+    parser.add_argument("--sides", default="off,on,off,on", help="the order of the sides")
+    parser.add_argument("--samples", type=int, default=40, help="single requests per side for the cost per tier")
     args = parser.parse_args()
     repo = pathlib.Path(tempfile.mkdtemp(prefix="tls-benchmark-")) / "project"
     subprocess.run(["git", "clone", "-q", args.repo, str(repo)], check=True)
     sides = {"on": [], "off": []}
+    tiers = {"on": [], "off": []}
     for side in args.sides.split(","):
         tls = side == "on"
         new_commit(repo, side)
         print(f"converging with TLS {side}: {converge(args.inventory, repo, tls):.0f} s", flush=True)
         install_page(args.host)
-        said = check_side(args.host, tls)
-        print(f"{side}: {said}; load average {in_host(args.host, LOAD_AVERAGE).strip()}", flush=True)
-        sides[side] += measure(args.host, args.seconds, args.rounds)
-        summary(side, sides[side])
+        print(f"{side}: {check_side(args.host, tls)}", flush=True)
+        result, load_average = measure(args.host, args.seconds)
+        sides[side].append(result)
+        tiers[side].append(tier_ms(args.host, args.samples))
+        print(f"{side}: {result[0]:.1f} req/s, p99 {result[1]:.1f} ms, non-2xx {result[2]}, load average {load_average}; "
+              f"ms per tier {tiers[side][-1]}", flush=True)
     print("all sides:")
-    rps = {side: summary(side, results) for side, results in sides.items()}
-    loss = 100 * (1 - rps["on"] / rps["off"])
-    print(f"loss with TLS on: {loss:.1f} % "
-          f"(goal <= {GOAL_LOSS:.0f} %: {'meets' if loss <= GOAL_LOSS else 'MISSES'})")
+    rps = {side: summary(side, results) for side, results in sides.items() if results}
+    for side, samples in tiers.items():
+        if samples:
+            medians = {tier: statistics.median(sample[tier] for sample in samples) for tier in TIERS}
+            print(f"ms per request, TLS {side}: " + ", ".join(f"{tier} {spent:.1f}" for tier, spent in medians.items()))
+    if len(rps) == 2:
+        loss = 100 * (1 - rps["on"] / rps["off"])
+        print(f"loss with TLS on: {loss:.1f} % (goal <= {GOAL_LOSS:.0f} %: {'meets' if loss <= GOAL_LOSS else 'MISSES'})")
 
 
 if __name__ == "__main__":

@@ -112,6 +112,7 @@ import re
 import shlex
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.magecloud.platform.plugins.module_utils.atomic_file import write_if_changed
 from ansible_collections.magecloud.platform.plugins.module_utils.cron_spec import cron_problem, on_calendar
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -196,31 +197,15 @@ def wanted_units(module):
     return units
 
 
-def write_if_changed(module, path, content, mode):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            if handle.read() == content:
-                return False
-    except FileNotFoundError:
-        pass
-    if not module.check_mode:
-        staging = f"{path}.magecloud-new"
-        with open(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(staging, mode)
-        os.rename(staging, path)
-    return True
-
-
 def sync_files(module, units):
     unit_dir = module.params["unit_dir"]
     written, removed = [], []
     if module.params["environment"] is not None:
         content = "".join(f"{name}={value}\n" for name, value in sorted(module.params["environment"].items()))
-        if write_if_changed(module, module.params["env_file"], content, 0o600):
+        if write_if_changed(module.params["env_file"], content, 0o600, module.check_mode):
             written.append(module.params["env_file"])
     for name, content in sorted(units.items()):
-        if write_if_changed(module, os.path.join(unit_dir, name), content, 0o644):
+        if write_if_changed(os.path.join(unit_dir, name), content, 0o644, module.check_mode):
             written.append(name)
     for path in sorted(glob.glob(os.path.join(unit_dir, "magecloud-cron-*")) + glob.glob(os.path.join(unit_dir, "magecloud-worker-*"))):
         name = os.path.basename(path)

@@ -132,6 +132,19 @@ options:
     type: list
     elements: str
     default: []
+  reread_files:
+    description:
+      - Files of the release (paths relative to it, links followed, such as C(app/etc/env.php)) that the OPcache of
+        the PHP-FPM pool on O(php_fpm_socket) forgets before each health check and after each file O(restore_files) put
+        back (M(magecloud.platform.opcache_invalidate)). A file in C(shared/) keeps its path across releases, and with
+        C(opcache.validate_timestamps=0) the pool would check and serve the content it compiled first.
+    type: list
+    elements: str
+    default: []
+  php_fpm_socket:
+    description: The FastCGI socket of the PHP-FPM pool that serves the releases, for O(reread_files).
+    type: path
+    default: /run/php/php-fpm-magento.sock
   keep:
     description: Releases kept after a switch, the current one included.
     type: int
@@ -248,6 +261,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible_collections.magecloud.platform.plugins.module_utils.artifacts import remove_stale_entries
 from ansible_collections.magecloud.platform.plugins.module_utils.mount_init import collect
+from ansible_collections.magecloud.platform.plugins.module_utils.opcache import OpcacheError, forget
 from ansible_collections.magecloud.platform.plugins.module_utils.releases import (
     MARKER, Layout, ReleaseError, prune_candidates, releases_in_use)
 
@@ -452,6 +466,12 @@ def restore_backups(layout, release, files, backup_dir):
     return restored
 
 
+def reread(module, layout, release):
+    """PHP-FPM compiles the release's reread_files again on its next request."""
+    if module.params["reread_files"]:
+        forget(module.params["php_fpm_socket"], [os.path.join(layout.path_of(release), name) for name in module.params["reread_files"]])
+
+
 def switch(module, layout, release):
     params = module.params
     previous = layout.current_release()
@@ -463,12 +483,14 @@ def switch(module, layout, release):
     if previous == release:
         outcome["previous"] = layout.previous_release()
         if not module.check_mode:
+            reread(module, layout, release)
             outcome["health"]["after"] = after = check.probe(params["health_check"]["live_url"], preview=False)
             if not after["ok"]:
                 module.fail_json(msg=f"Release {release} is current but fails its health check: {describe(after)}", **outcome)
         return False, outcome
     if module.check_mode:
         return True, outcome
+    reread(module, layout, release)
     if params["health_check"]["preview_url"]:
         outcome["health"]["before"] = before = check.probe(params["health_check"]["preview_url"], preview=True)
         if not before["ok"]:
@@ -476,12 +498,15 @@ def switch(module, layout, release):
                                  f"{previous}. {describe(before)}", **outcome)
     backup_dir = params["backup_dir"] or os.path.join(layout.shared, "app", "etc", "backups")
     outcome["restored"] = restore_backups(layout, release, params["restore_files"], backup_dir)
+    if outcome["restored"]:
+        reread(module, layout, release)
     layout.point_current_at(release)
     outcome["switched_at"] = time.time()
     outcome["health"]["after"] = after = check.probe(params["health_check"]["live_url"], preview=False)
     if not after["ok"]:
         if previous:
-            restore_backups(layout, previous, params["restore_files"], backup_dir)
+            if restore_backups(layout, previous, params["restore_files"], backup_dir):
+                reread(module, layout, previous)
             layout.point_current_at(previous)
         module.fail_json(msg=f"Release {release} failed its health check after the switch; current was switched back to "
                              f"{previous or 'nothing (there was no earlier release)'}. {describe(after)}",
@@ -525,6 +550,8 @@ def main():
             "backup_files": {"type": "list", "elements": "str", "default": []},
             "backup_dir": {"type": "path"},
             "restore_files": {"type": "list", "elements": "str", "default": []},
+            "reread_files": {"type": "list", "elements": "str", "default": []},
+            "php_fpm_socket": {"type": "path", "default": "/run/php/php-fpm-magento.sock"},
             "keep": {"type": "int", "default": 5},
             "prune_grace": {"type": "int", "default": 900},
         },
@@ -551,7 +578,7 @@ def main():
         outcome.setdefault("previous", layout.previous_release())
         module.exit_json(changed=changed, release=release or current, current=current, releases=layout.all_releases(),
                          **dict({"switched_at": 0.0}, **outcome))
-    except (ReleaseError, OSError, KeyError) as error:
+    except (ReleaseError, OpcacheError, OSError, KeyError) as error:
         module.fail_json(msg=str(error))
 
 

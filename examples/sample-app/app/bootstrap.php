@@ -66,9 +66,10 @@ function sample_amqp_tls_credentials(array $amqp): array
     return ['cacert' => $amqp['ssl_options']['cafile'], 'verify' => false];
 }
 
+/** As Magento's AMQP config reads it: TLS only when ssl is the string 'true'. */
 function sample_amqp_tls(array $amqp): bool
 {
-    return !empty($amqp['ssl']) && $amqp['ssl'] !== 'false';
+    return is_string($amqp['ssl'] ?? null) && trim($amqp['ssl']) === 'true';
 }
 
 function sample_code_schema_version(): int

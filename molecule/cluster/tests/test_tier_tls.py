@@ -89,7 +89,7 @@ def test_env_php_carries_the_tls_settings_magento_reads(web1, data_address):
         assert env["cache"]["frontend"][frontend]["backend_options"]["server"] == f"tls://{data_address}"
     assert env["session"]["redis"]["host"] == f"tls://{data_address}"
     amqp = env["queue"]["amqp"]
-    assert (str(amqp["port"]), amqp["ssl"], amqp["ssl_options"]) == ("5671", True, {"cafile": CA, "verify_peer": True})
+    assert (str(amqp["port"]), amqp["ssl"], amqp["ssl_options"]) == ("5671", "true", {"cafile": CA, "verify_peer": True})
 
 
 def test_the_relationships_carry_the_ca(web1):
