@@ -26,8 +26,8 @@ from host_load import in_host, install_bench_page, wrk
 
 VHOST = "/etc/nginx/sites-enabled/magento.conf"
 SAVED = "/root/waf-cost-converged.tar"
+# A category page's query string: arguments for the rules to read, as real traffic has.
 QUERY = "?color=49&size=168&product_list_order=price&q=red+dress"
-# A category page's query string on each: arguments for the rules to read, as real traffic has.
 PAGES = {
     "PHP page": f"http://127.0.0.1:8080/bench.php{QUERY}",
     "200 KB HTML page": f"http://127.0.0.1:8080/catalog_page.php{QUERY}",
