@@ -23,13 +23,14 @@ def in_host(host, command):
     return result.stdout
 
 
-def install_bench_page(host):
-    """benchmarks/files/bench.php and the classes it loads in the live release's pub/, and wrk on the host."""
+def install_bench_page(host, pages=("bench.php",)):
+    """Pages of benchmarks/files (bench.php and the classes it loads) in the live release's pub/, and wrk on the host."""
     docroot = in_host(host, "readlink -f /var/www/magento/current").strip() + "/pub"
     classes = "; ".join(f"printf '<?php class BenchClass%d {{ public function value() {{ return %d; }} }}' {i} {i} "
                         f"> {docroot}/bench-lib/BenchClass{i}.php" for i in range(BENCH_CLASSES))
     in_host(host, f"mkdir -p {docroot}/bench-lib && {classes}")
-    subprocess.run(["docker", "cp", str(ROOT / "benchmarks" / "files" / "bench.php"), f"{host}:{docroot}/bench.php"], check=True)
+    for page in pages:
+        subprocess.run(["docker", "cp", str(ROOT / "benchmarks" / "files" / page), f"{host}:{docroot}/{page}"], check=True)
     in_host(host, f"chmod -R a+rX {docroot}")
     in_host(host, "command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null")
 

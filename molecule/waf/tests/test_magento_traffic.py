@@ -84,3 +84,14 @@ def test_special_character_counts_are_off_for_the_named_field_only(host, path, e
     unused_status, other = send(host, "GET", f"{path}?{urlencode({'comment': value})}", None, None, PARANOIA_4)
     assert {rule for rule, variable in excluded if variable == f"ARGS:{excluded_field}"} & SPECIAL_CHARACTER_COUNTS == set()
     assert {rule for rule, variable in other if variable == "ARGS:comment"} & SPECIAL_CHARACTER_COUNTS
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/static/styles.css", 200),  # a file nginx serves: the WAF is off there (nginx_waf_off_paths)
+    ("/static/missing.css", 403),  # no such file: front-static.php's request is inspected
+    ("/media/missing.jpg", 403),  # /media keeps the WAF
+])
+def test_waf_is_off_only_while_nginx_serves_a_file(host, path, expected):
+    attack = urlencode({"q": "1' UNION SELECT password FROM admin_user-- -"})
+    status, unused_found = send(host, "GET", f"{path}{'&' if '?' in path else '?'}{attack}", None, None)
+    assert status == expected, f"{path} got {status}"
