@@ -30,7 +30,8 @@ def integration_environment(name, slot, domain, secrets):
         "name": name,
         "domain": f"{name}.{domain}",
         "app_root": f"/var/www/integration/{name}",
-        "database": f"int_{ident}",
+        # `_` would be a wildcard in the GRANT that gives the user its database (int_a_b would match int_aab).
+        "database": f"int-{name}",
         "database_password": derived_password(secrets["database"], "database", name),
         "queue_vhost": f"/int-{name}",
         "queue_user": f"int-{name}",

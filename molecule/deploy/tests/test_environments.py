@@ -15,7 +15,7 @@ from molecule_support import INVENTORY, ok  # noqa: E402
 
 DOMAIN = "feature-x.integration.test"
 ENV_ROOT = "/var/www/integration/feature-x"
-ENV_DB = "int_feature_x"
+ENV_DB = "int-feature-x"
 DUMPS = "/var/backups/magecloud/environments/feature-x"
 UNITS = "magecloud-env-feature-x-*"
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule veri
 
 
 def sql(host, database, query):
-    return ok(host, f"mysql -N -B {database} -e \"{query}\"")
+    return ok(host, f"mysql -N -B '{database}' -e \"{query}\"")
 
 
 def served(host, name):
@@ -61,7 +61,7 @@ def test_a_branch_lives_in_its_own_environment_until_it_is_deleted(host, client)
         assert status == 0, shown
         assert re.search(rf"^remote: \[feature-x\] destroyed feature-x \([0-9.]+s\); the dump of its database is in {DUMPS}$",
                          shown, re.M), shown
-        assert re.search(rf"^{DUMPS}/dump-{ENV_DB}-\S+\.sql\.gz$", ok(host, f"ls {DUMPS}/*.sql.gz"), re.M)
+        assert re.search(rf"^{DUMPS}/dump-\S+\.sql\.gz$", ok(host, f"ls {DUMPS}/*.sql.gz"), re.M)
         assert ok(host, f"systemctl list-unit-files --no-legend '{UNITS}'") == ""
         assert not host.file("/etc/nginx/sites-enabled/magento.env-feature-x.conf").exists
         assert not host.file(ENV_ROOT).exists

@@ -12,7 +12,7 @@ def test_every_name_derives_from_the_environment_and_its_slot():
     env = integration_environment("feature-x", 2, "int.test", SECRETS)
     assert {key: value for key, value in env.items() if not key.endswith("password")} == {
         "name": "feature-x", "domain": "feature-x.int.test", "app_root": "/var/www/integration/feature-x",
-        "database": "int_feature_x", "queue_vhost": "/int-feature-x", "queue_user": "int-feature-x",
+        "database": "int-feature-x", "queue_vhost": "/int-feature-x", "queue_user": "int-feature-x",
         "index_prefix": "int_feature_x_", "unit_prefix": "magecloud-env-feature-x", "vhost_name": "magento.env-feature-x",
         "redis_databases": {"cache": 4, "page_cache": 5, "session": 2}}
 
