@@ -60,8 +60,8 @@ def test_pushes_during_a_deploy_queue_and_the_older_waiting_one_is_skipped(tmp_p
 
 
 def test_a_destroyed_integration_environment_leaves_the_registry_and_says_where_its_dump_is(tmp_path, capsys):
-    settings = dict(config(tmp_path), integration={"registry": str(tmp_path / "environments"), "max": 2, "domain": "int.test",
-                                                    "dumps": "/var/backups/envs"})
+    integration = {"registry": str(tmp_path / "environments"), "max": 2, "domain": "int.test", "dumps": "/var/backups/envs"}
+    settings = dict(config(tmp_path), integration=integration)
     registry = hub_environments.registry(settings)
     slot = registry.claim("feature-x")["slot"]
     request = hub_deploys.request("feature-x", COMMIT, "refs/heads/feature-x", "alice", now=1700000000, action="destroy", slot=slot)
