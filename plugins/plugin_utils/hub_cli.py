@@ -120,7 +120,14 @@ def _malformed(config, args):
     return not known or not _COMMIT.match(args.commit) or not args.ref.startswith("refs/heads/") or not _PUSHER.match(args.pusher)
 
 
+def _as_root():
+    """gitolite runs the hooks under umask 0077 (its UMASK), which sudo passes on: the directories a run makes
+    for a new environment (shared/app, …) must be readable by the app user."""
+    os.umask(0o022)
+
+
 def deploy(config, args):
+    _as_root()
     if _malformed(config, args):
         say("magecloud: deploy refused: unknown environment, or a malformed commit, ref or pusher")
         return 2
@@ -135,6 +142,7 @@ def deploy(config, args):
 
 
 def destroy(config, args):
+    _as_root()
     if _malformed(config, args) or args.environment in config["environments"]:
         say("magecloud: destroy refused: not an integration environment, or a malformed commit, ref or pusher")
         return 2
