@@ -208,8 +208,9 @@ def owned_units(params):
     for kind in ("cron", "worker"):
         for path in sorted(glob.glob(os.path.join(params["unit_dir"], f"{params['unit_prefix']}-{kind}-*"))):
             with open(path, encoding="utf-8") as handle:
-                if any(owner in handle.read() for owner in owners):
-                    found.append(os.path.basename(path))
+                content = handle.read()
+            if any(owner in content for owner in owners):
+                found.append(os.path.basename(path))
     return found
 
 
