@@ -9,10 +9,13 @@ module: app_units
 short_description: The project's crons as systemd timers and its workers as systemd services
 version_added: 0.1.0
 description:
-  - Writes one C(magecloud-cron-<name>.service) and C(.timer) per cron of C(.magento.app.yaml), and one
-    C(magecloud-worker-<name>.service) per worker, with the targets C(magecloud-cron.target) and
-    C(magecloud-workers.target) that start and stop them together. Units of crons and workers that are
-    gone from the project are removed.
+  - Writes one C(<prefix>-cron-<name>.service) and C(.timer) per cron of C(.magento.app.yaml), and one
+    C(<prefix>-worker-<name>.service) per worker, with the targets C(<prefix>-cron.target) and
+    C(<prefix>-workers.target) that start and stop them together (the prefix is O(unit_prefix)). Units of
+    crons and workers that are gone from the project are removed; a unit is this prefix's only when it is
+    part of this prefix's target, so prefixes that start alike (C(magecloud-env-a), C(magecloud-env-a-cron-b))
+    never remove each other's units.
+  - V(state=absent) stops and removes every unit of the prefix, its targets and O(env_file).
   - A cron job runs as O(user) in the current release with the runtime environment of O(env_file),
     under C(timeout), and takes O(pause_lock) shared and without waiting, so it skips its run (exit 75,
     logged) while a deploy hook or a database dump holds that lock. systemd never starts a job while
@@ -54,7 +57,7 @@ options:
     type: path
     default: /var/www/magento/shared/.cron-pause.lock
   cron_state:
-    description: V(started) enables and starts C(magecloud-cron.target), V(stopped) stops and disables it.
+    description: V(started) enables and starts C(<prefix>-cron.target), V(stopped) stops and disables it.
     type: str
     choices: [started, stopped]
     default: started
@@ -63,6 +66,15 @@ options:
     type: str
     choices: [started, restarted, stopped]
     default: started
+  unit_prefix:
+    description: Starts the name of every unit; one per environment on a host.
+    type: str
+    default: magecloud
+  state:
+    description: V(present) installs the units, V(absent) stops and removes them with the targets and O(env_file).
+    type: str
+    choices: [present, absent]
+    default: present
   unit_dir:
     description: Where unit files go.
     type: path
@@ -117,8 +129,14 @@ from ansible_collections.magecloud.platform.plugins.module_utils.cron_spec impor
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 SKIPPED_WHILE_PAUSED = 75
-CRON_TARGET = "magecloud-cron.target"
-WORKER_TARGET = "magecloud-workers.target"
+
+
+def cron_target(params):
+    return f"{params['unit_prefix']}-cron.target"
+
+
+def worker_target(params):
+    return f"{params['unit_prefix']}-workers.target"
 
 
 def shell_command(cmd):
@@ -128,62 +146,80 @@ def shell_command(cmd):
 def cron_units(job, params):
     timeout = int(job.get("timeout") or 86400)
     calendars = "".join(f"OnCalendar={expression}\n" for expression in on_calendar(job["spec"]))
+    prefix = params["unit_prefix"]
     service = f"""[Unit]
-Description=Magento cron {job['name']} (magecloud)
-PartOf={CRON_TARGET}
+Description=Magento cron {job['name']} ({prefix})
+PartOf={cron_target(params)}
 
 [Service]
 Type=oneshot
 User={params['user']}
 WorkingDirectory={params['app_dir']}
 EnvironmentFile=-{params['env_file']}
-SyslogIdentifier=magecloud-cron-{job['name']}
+SyslogIdentifier={prefix}-cron-{job['name']}
 SuccessExitStatus={SKIPPED_WHILE_PAUSED}
 ExecStart=/usr/bin/flock --shared --nonblock --conflict-exit-code {SKIPPED_WHILE_PAUSED} {params['pause_lock']} \
 /usr/bin/timeout --kill-after=30 {timeout} {shell_command(job['cmd'])}
 """
     timer = f"""[Unit]
-Description=Schedule of Magento cron {job['name']} (magecloud)
-PartOf={CRON_TARGET}
+Description=Schedule of Magento cron {job['name']} ({prefix})
+PartOf={cron_target(params)}
 
 [Timer]
 {calendars}AccuracySec=1s
 
 [Install]
-WantedBy={CRON_TARGET}
+WantedBy={cron_target(params)}
 """
-    return {f"magecloud-cron-{job['name']}.service": service, f"magecloud-cron-{job['name']}.timer": timer}
+    return {f"{prefix}-cron-{job['name']}.service": service, f"{prefix}-cron-{job['name']}.timer": timer}
 
 
 def worker_unit(worker, params):
-    return {f"magecloud-worker-{worker['name']}.service": f"""[Unit]
-Description=Magento worker {worker['name']} (magecloud)
-PartOf={WORKER_TARGET}
+    prefix = params["unit_prefix"]
+    return {f"{prefix}-worker-{worker['name']}.service": f"""[Unit]
+Description=Magento worker {worker['name']} ({prefix})
+PartOf={worker_target(params)}
 
 [Service]
 User={params['user']}
 WorkingDirectory={params['app_dir']}
 EnvironmentFile=-{params['env_file']}
-SyslogIdentifier=magecloud-worker-{worker['name']}
+SyslogIdentifier={prefix}-worker-{worker['name']}
 ExecStart={shell_command(worker['cmd'])}
 Restart=always
 RestartSec=1
 
 [Install]
-WantedBy={WORKER_TARGET}
+WantedBy={worker_target(params)}
 """}
 
 
-def targets():
+def targets(params):
+    prefix = params["unit_prefix"]
     return {
-        CRON_TARGET: "[Unit]\nDescription=Magento crons (magecloud)\n\n[Install]\nWantedBy=timers.target\n",
-        WORKER_TARGET: "[Unit]\nDescription=Magento workers (magecloud)\n\n[Install]\nWantedBy=multi-user.target\n",
+        cron_target(params): f"[Unit]\nDescription=Magento crons ({prefix})\n\n[Install]\nWantedBy=timers.target\n",
+        worker_target(params): f"[Unit]\nDescription=Magento workers ({prefix})\n\n[Install]\nWantedBy=multi-user.target\n",
     }
+
+
+def owned_units(params):
+    """The cron and worker unit files of this prefix on disk: those part of its targets."""
+    owners = (f"PartOf={cron_target(params)}\n", f"PartOf={worker_target(params)}\n")
+    found = []
+    for kind in ("cron", "worker"):
+        for path in sorted(glob.glob(os.path.join(params["unit_dir"], f"{params['unit_prefix']}-{kind}-*"))):
+            with open(path, encoding="utf-8") as handle:
+                content = handle.read()
+            if any(owner in content for owner in owners):
+                found.append(os.path.basename(path))
+    return found
 
 
 def wanted_units(module):
     params = module.params
-    units = targets()
+    if params["state"] == "absent":
+        return {}
+    units = targets(params)
     for entry in params["crons"] + params["workers"]:
         if not NAME.match(str(entry.get("name", ""))) or not entry.get("cmd"):
             module.fail_json(msg=f"Every cron and worker needs a name of letters, digits, '_' or '-' and a cmd; got {entry!r}.")
@@ -207,13 +243,18 @@ def sync_files(module, units):
     for name, content in sorted(units.items()):
         if write_if_changed(os.path.join(unit_dir, name), content, 0o644, module.check_mode):
             written.append(name)
-    for path in sorted(glob.glob(os.path.join(unit_dir, "magecloud-cron-*")) + glob.glob(os.path.join(unit_dir, "magecloud-worker-*"))):
-        name = os.path.basename(path)
-        if name not in units and os.path.isfile(path):
-            removed.append(name)
+    gone = [name for name in owned_units(module.params) if name not in units]
+    if module.params["state"] == "absent":
+        gone += [name for name in targets(module.params) if os.path.exists(os.path.join(unit_dir, name))]
+        if os.path.exists(module.params["env_file"]):
+            removed.append(module.params["env_file"])
             if not module.check_mode:
-                systemctl(module, "disable", "--now", name, check=False)
-                os.unlink(path)
+                os.unlink(module.params["env_file"])
+    for name in gone:
+        removed.append(name)
+        if not module.check_mode:
+            systemctl(module, "disable", "--now", name, check=False)
+            os.unlink(os.path.join(unit_dir, name))
     return written, removed
 
 
@@ -237,23 +278,24 @@ def apply_states(module, units, files_changed):
     params = module.params
     changed = False
     timers = [name for name in units if name.endswith(".timer")]
-    workers = [name for name in units if name.startswith("magecloud-worker-")]
+    workers = [name for name in units if name.startswith(f"{params['unit_prefix']}-worker-")]
+    crons_target, workers_target = cron_target(params), worker_target(params)
     plan = []
     if params["cron_state"] == "started":
-        if not is_enabled(module, CRON_TARGET) or any(not is_enabled(module, timer) for timer in timers):
-            plan.append(("enable", CRON_TARGET, *timers))
-        if not is_active(module, CRON_TARGET) or any(not is_active(module, timer) for timer in timers) or files_changed:
-            plan.append(("restart", CRON_TARGET, *timers))
-    elif is_active(module, CRON_TARGET) or is_enabled(module, CRON_TARGET):
-        plan.append(("disable", "--now", CRON_TARGET, *timers))
+        if not is_enabled(module, crons_target) or any(not is_enabled(module, timer) for timer in timers):
+            plan.append(("enable", crons_target, *timers))
+        if not is_active(module, crons_target) or any(not is_active(module, timer) for timer in timers) or files_changed:
+            plan.append(("restart", crons_target, *timers))
+    elif is_active(module, crons_target) or is_enabled(module, crons_target):
+        plan.append(("disable", "--now", crons_target, *timers))
     if params["worker_state"] == "stopped":
-        if workers and (is_active(module, WORKER_TARGET) or any(is_active(module, worker) for worker in workers)):
-            plan.append(("stop", WORKER_TARGET, *workers))
+        if workers and (is_active(module, workers_target) or any(is_active(module, worker) for worker in workers)):
+            plan.append(("stop", workers_target, *workers))
     elif workers:
-        if any(not is_enabled(module, worker) for worker in workers) or not is_enabled(module, WORKER_TARGET):
-            plan.append(("enable", WORKER_TARGET, *workers))
+        if any(not is_enabled(module, worker) for worker in workers) or not is_enabled(module, workers_target):
+            plan.append(("enable", workers_target, *workers))
         if params["worker_state"] == "restarted" or files_changed or any(not is_active(module, worker) for worker in workers):
-            plan.append(("restart", WORKER_TARGET, *workers))
+            plan.append(("restart", workers_target, *workers))
     for step in plan:
         changed = True
         if not module.check_mode:
@@ -273,6 +315,8 @@ def main():
             "pause_lock": {"type": "path", "default": "/var/www/magento/shared/.cron-pause.lock"},
             "cron_state": {"type": "str", "choices": ["started", "stopped"], "default": "started"},
             "worker_state": {"type": "str", "choices": ["started", "restarted", "stopped"], "default": "started"},
+            "unit_prefix": {"type": "str", "default": "magecloud"},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "unit_dir": {"type": "path", "default": "/etc/systemd/system"},
         },
         supports_check_mode=True,
@@ -281,7 +325,9 @@ def main():
     written, removed = sync_files(module, units)
     if (written or removed) and not module.check_mode:
         systemctl(module, "daemon-reload")
-    changed = apply_states(module, units, bool(written or removed)) or bool(written or removed)
+    changed = bool(written or removed)
+    if module.params["state"] == "present":
+        changed = apply_states(module, units, changed) or changed
     module.exit_json(changed=changed, written=written, removed=removed)
 
 

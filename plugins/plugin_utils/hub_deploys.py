@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_runner, hub_runs
+from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_environments, hub_runner, hub_runs
 from ansible_collections.magecloud.platform.plugins.plugin_utils.hub_queue import EnvironmentQueue
 
 
@@ -31,8 +31,10 @@ class Progress:
             self.watcher.flush()
 
 
-def request(environment, commit, ref, pusher, now=None):
-    return {"environment": environment, "commit": commit, "ref": ref, "pusher": pusher,
+def request(environment, commit, ref, pusher, now=None, action="deploy", slot=0):
+    """A run's request; `destroy` (with the deleted branch's last commit) and `slot` are for integration
+    environments only."""
+    return {"environment": environment, "commit": commit, "ref": ref, "pusher": pusher, "action": action, "slot": slot,
             "pushed_at": time.time() if now is None else now}
 
 
@@ -87,16 +89,22 @@ def _detach():
 
 
 def run(config, environment, run_dir, say, deploy):
-    """Deploys one run and records it; the last line says where it is live, or why it is not."""
+    """Deploys (or destroys) one run and records it; the last line says where it is live, or that the
+    environment is gone, or why not."""
     record = hub_runs.update_record(run_dir, status=hub_runs.RUNNING, started=time.time())
     hub_runs.prune(os.path.dirname(run_dir), config["artifact_days"], time.time())
-    say(f"deploying {record['commit'][:12]} ({record['ref']}, pushed by {record['pusher']}); artifacts: {run_dir}")
-    status, cause, release = deploy(config, environment, run_dir, record["commit"], say)
+    destroy = record.get("action") == "destroy"
+    say(f"{'destroying ' + environment + ' after a dump of its database, at' if destroy else 'deploying'} "
+        f"{record['commit'][:12]} ({record['ref']}, pushed by {record['pusher']}); artifacts: {run_dir}")
+    status, cause, release = deploy(config, record, run_dir, say)
     record = hub_runs.update_record(run_dir, status=status, cause=cause, release=release, finished=time.time())
     took = f"{record['finished'] - record['started']:.1f}s"
-    if status == hub_runs.SUCCESSFUL:
-        say(f"live at {config['environments'][environment]['url']} (release {release or '?'}, "
+    if status == hub_runs.SUCCESSFUL and destroy:
+        hub_environments.registry(config).release(environment)
+        say(f"destroyed {environment} ({took}); the dump of its database is in {config['integration']['dumps']}/{environment}")
+    elif status == hub_runs.SUCCESSFUL:
+        say(f"live at {hub_environments.url(config, environment)} (release {release or '?'}, "
             f"commit {record['commit'][:12]}, {took})")
     else:
-        say(f"deploy of {record['commit'][:12]} FAILED after {took}: {cause}; artifacts: {run_dir}")
+        say(f"{'destroy' if destroy else 'deploy'} of {record['commit'][:12]} FAILED after {took}: {cause}; artifacts: {run_dir}")
     return status

@@ -43,22 +43,28 @@ def environment_of(branch, environments):
     return next((name for name, mapped in environments.items() if mapped == branch), None)
 
 
-def refusal(update, environments):
-    """Why the hub refuses this ref update, or "" when it takes it."""
+def refusal(update, environments, integration=False):
+    """Why the hub refuses this ref update, or "" when it takes it (or when, with integration environments
+    on, the branch is an integration environment's, which hub_environments judges)."""
     if not update.branch:
         return ""
     environment = environment_of(update.branch, environments)
     if update.deleted:
         return f"branch {update.branch} is the code of environment {environment}; it cannot be deleted" \
             if environment else ""
-    if environment:
+    if environment or integration:
         return ""
     mapped = ", ".join(f"{branch} ({name})" for name, branch in sorted(environments.items()))
-    return (f"branch {update.branch} maps to no environment: integration environments per branch are not built yet; "
-            f"push to one of: {mapped}")
+    return (f"branch {update.branch} maps to no environment and integration environments are off on this hub "
+            f"(git_hub_integration_domain); push to one of: {mapped}")
 
 
 def deployments(updates, environments):
     """(environment, update) for each pushed branch that maps to an environment."""
     return [(environment_of(update.branch, environments), update) for update in updates
             if update.branch and not update.deleted and environment_of(update.branch, environments)]
+
+
+def integration_updates(updates, environments):
+    """The updates (pushed or deleted) of branches that map to no environment of the inventory."""
+    return [update for update in updates if update.branch and environment_of(update.branch, environments) is None]

@@ -9,14 +9,16 @@ import time
 from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_events
 
 
-def runner_settings(config, environment, run_dir, commit):
-    """The keyword arguments of ansible_runner.run for one deploy (everything but the handlers)."""
+def runner_settings(config, record, run_dir):
+    """The keyword arguments of ansible_runner.run for one run (everything but the handlers): deploy.yml for
+    an environment of the inventory, the integration playbooks (deploy or destroy) for the others."""
+    environment = record["environment"]
     settings = {
         "private_data_dir": run_dir,
         "ident": "deploy",
         "playbook": config["playbook"],
         "inventory": config["inventory"],
-        "extravars": {"magecloud_git_repo": config["repository"], "magecloud_git_ref": commit},
+        "extravars": {"magecloud_git_repo": config["repository"], "magecloud_git_ref": record["commit"]},
         "envvars": {
             "ANSIBLE_COLLECTIONS_PATH": config["collections_dir"],
             "ANSIBLE_FORCE_COLOR": "false",
@@ -29,14 +31,22 @@ def runner_settings(config, environment, run_dir, commit):
         "quiet": True,
         "timeout": config["timeout"],
     }
+    if environment not in config["environments"]:
+        integration = config["integration"]
+        settings["playbook"] = integration["playbooks"][record.get("action", "deploy")]
+        settings["extravars"].update(magecloud_environment=environment, magecloud_environment_slot=record["slot"],
+                                     magecloud_integration_domain=integration["domain"],
+                                     magecloud_environment_seed=integration["seed"],
+                                     magecloud_environment_dumps=integration["dumps"])
+        return settings
     limit = config["environments"][environment].get("limit")
     if limit:
         settings["limit"] = limit
     return settings
 
 
-def deploy(config, environment, run_dir, commit, say):
-    """Runs the deploy, saying a line per play and task result. Returns (status, cause, release)."""
+def deploy(config, record, run_dir, say):
+    """Runs the deploy (or the destroy), saying a line per play and task result. Returns (status, cause, release)."""
     import ansible_runner  # pylint: disable=import-outside-toplevel  # on the hub host only
 
     started = time.monotonic()
@@ -50,7 +60,7 @@ def deploy(config, environment, run_dir, commit, say):
         seen["release"] = hub_events.deployed_release(event) or seen["release"]
         return True
 
-    runner = ansible_runner.run(event_handler=on_event, **runner_settings(config, environment, run_dir, commit))
+    runner = ansible_runner.run(event_handler=on_event, **runner_settings(config, record, run_dir))
     if runner.status == "successful":
         return "successful", "", seen["release"]
     if seen["cause"]:

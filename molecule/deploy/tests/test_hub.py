@@ -1,76 +1,25 @@
 """`git push` to the hub on the all-in-one host, from a client container over SSH: a change goes live
 with progress lines and the URL, a broken .magento.app.yaml is refused with nothing changed, pushes
-during a deploy coalesce into the newest, and `activity` lists the runs with their artifacts."""
+during a deploy coalesce into the newest, and `activity` lists the runs with their artifacts. The client
+container is tests/hub_client.py's, shared with test_environments.py (conftest.py)."""
 
 import json
 import pathlib
 import re
-import subprocess
 import sys
 import time
 
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
-from molecule_support import INVENTORY, SAMPLE_REPO, ok, playbook  # noqa: E402
+from molecule_support import INVENTORY, ok, playbook  # noqa: E402
 
 APP_ROOT = "/var/www/magento"
 RUNS = "/var/lib/magecloud-hub/runs/production"
-CLIENT = "magecloud-hub-client"
-KEY = SAMPLE_REPO.parent / "hub_pusher"
-SSH = "ssh -i /root/.ssh/hub_pusher -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
 # Bounds of the waits: a deploy of the sample app takes well under a minute on a loaded machine.
 DEPLOY_SECONDS = 240
 
 pytestmark = pytest.mark.skipif(not INVENTORY, reason="runs inside molecule verify, which names the inventory")
-
-
-def docker(*args, check=True):
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check, timeout=300).stdout.strip()
-
-
-class Client:
-    """A Debian container with git and an SSH client, holding a clone of the sample app."""
-
-    origin = ""  # the sample app's commit the clone started from
-
-    def run(self, command, check=True):
-        result = subprocess.run(["docker", "exec", "-e", f"GIT_SSH_COMMAND={SSH}", "-w", "/root/app", CLIENT, "sh", "-c", command],
-                                capture_output=True, text=True, check=False, timeout=DEPLOY_SECONDS)
-        assert not check or result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-        return result
-
-    def commit(self, path, content, message):
-        self.run(f"printf '%s' '{content}' > {path} && git add -A && git -c user.name=t -c user.email=t@localhost commit -qm '{message}'")
-        return self.run("git rev-parse HEAD").stdout.strip()
-
-    def push(self, check=True):
-        """(exit code, what the pusher's terminal shows)."""
-        result = self.run("git push -q -f hub HEAD:main 2>&1", check=check)
-        # git pads each remote line to wipe the terminal's line.
-        return result.returncode, "\n".join(line.rstrip() for line in result.stdout.splitlines())
-
-
-@pytest.fixture(scope="module", name="client")
-def client_fixture(host):
-    hub_container = host.backend.get_hostname()
-    address = docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", hub_container).split()[0]
-    mounts = json.loads(docker("inspect", "-f", "{{json .Mounts}}", hub_container))
-    apt_cache = [mount["Source"] for mount in mounts if mount["Destination"] == "/var/cache/apt/archives"][0]
-    docker("rm", "-f", CLIENT, check=False)
-    docker("run", "-d", "--name", CLIENT, "-v", f"{apt_cache}:/var/cache/apt/archives", "magecloud/debian:13", "sleep", "infinity")
-    try:
-        docker("exec", CLIENT, "sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -qq -y "
-                                           "--no-install-recommends git openssh-client >/dev/null && mkdir -p -m 700 /root/.ssh")
-        docker("cp", str(KEY), f"{CLIENT}:/root/.ssh/hub_pusher")
-        docker("cp", str(SAMPLE_REPO), f"{CLIENT}:/root/app")
-        docker("exec", CLIENT, "sh", "-c", "chown -R root: /root/.ssh /root/app && chmod 600 /root/.ssh/hub_pusher && "
-                                           f"git -C /root/app remote add hub ssh://git@{address}/magento")
-        client = Client()
-        client.origin = client.run("git rev-parse HEAD").stdout.strip()
-        yield client
-    finally:
-        docker("rm", "-f", CLIENT, check=False)
 
 
 def current(host):

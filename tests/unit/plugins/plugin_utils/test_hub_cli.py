@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_cli
+from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_cli, hub_environments
 from ansible_collections.magecloud.platform.plugins.plugin_utils.hub_refs import RefUpdate
 
 SAMPLE_APP = pathlib.Path(__file__).resolve().parents[4] / "examples" / "sample-app"
@@ -74,3 +74,32 @@ def test_deploy_refuses_malformed_arguments(tmp_path, argument, value, capsys):
     args[argument] = value
     assert hub_cli.main(["--config", str(path), "deploy"] + [part for pair in args.items() for part in pair]) == 2
     assert capsys.readouterr().out.startswith("magecloud: deploy refused")
+
+
+def integration_config(tmp_path, maximum=1):
+    return dict(CONFIG, integration={"registry": str(tmp_path / "environments"), "max": maximum, "domain": "int.test"})
+
+
+def test_with_integration_environments_a_new_branch_is_validated_and_taken(repository, tmp_path, capsys):
+    sha = commit(repository, "sample")
+    assert hub_cli.pre_receive(integration_config(tmp_path), [RefUpdate(ZERO, sha, "refs/heads/feature-x")], str(repository)) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("magecloud: refs/heads/feature-x at ")
+
+
+def test_beyond_the_limit_and_on_a_name_collision_the_push_is_refused(repository, tmp_path, capsys):
+    sha = commit(repository, "sample")
+    config = integration_config(tmp_path)
+    hub_environments.registry(config).claim("feature-x")
+    updates = [RefUpdate(ZERO, sha, "refs/heads/feature-y"), RefUpdate(ZERO, sha, "refs/heads/Feature_X")]
+    assert hub_cli.pre_receive(config, updates, str(repository)) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("magecloud: refused refs/heads/feature-y: 1 integration environments exist (feature-x) and the hub allows 1 "
+                      "(git_hub_integration_max): delete one first (git push origin :BRANCH)")
+    assert out[1] == "magecloud: refused refs/heads/Feature_X: branch Feature_X would be environment feature-x, which branch feature-x holds"
+
+
+def test_post_receive_deploys_new_branches_and_destroys_deleted_ones(tmp_path, monkeypatch):
+    monkeypatch.setattr(hub_cli.os, "geteuid", lambda: 0)
+    updates = [RefUpdate(ZERO, "b" * 40, "refs/heads/Feature_X"), RefUpdate("a" * 40, ZERO, "refs/heads/old")]
+    assert [command[3:6] for command in hub_cli.deploy_commands(integration_config(tmp_path), updates, "alice", "hub")] == [
+        ["deploy", "--environment", "feature-x"], ["destroy", "--environment", "old"]]

@@ -2,7 +2,7 @@
 
 import os
 
-from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_deploys, hub_runs
+from ansible_collections.magecloud.platform.plugins.plugin_utils import hub_deploys, hub_environments, hub_runs
 from ansible_collections.magecloud.platform.plugins.plugin_utils.hub_queue import EnvironmentQueue
 
 COMMIT = "c" * 40
@@ -20,8 +20,8 @@ def push(commit=COMMIT):
 def test_a_push_on_a_free_environment_deploys_and_ends_with_the_url(tmp_path, capsys):
     said = []
 
-    def deploy(unused_config, environment, run_dir, commit, say):
-        say(f"deploying {environment} {commit[:4]} in {os.path.basename(run_dir)}")
+    def deploy(unused_config, record, run_dir, say):
+        say(f"deploying {record['environment']} {record['commit'][:4]} in {os.path.basename(run_dir)}")
         return "successful", "", "rel-1"
 
     assert hub_deploys.submit(config(tmp_path), push(), said.append, deploy) == 0
@@ -57,3 +57,17 @@ def test_pushes_during_a_deploy_queue_and_the_older_waiting_one_is_skipped(tmp_p
     assert said[1] == "[production] dddddddddddd skipped: eeeeeeeeeeee is newer and deploys instead"
     assert said[0].startswith("[production] queued dddddddddddd: a deploy of production is running")
     assert said[2].startswith("[production] queued eeeeeeeeeeee: ")
+
+
+def test_a_destroyed_integration_environment_leaves_the_registry_and_says_where_its_dump_is(tmp_path, capsys):
+    integration = {"registry": str(tmp_path / "environments"), "max": 2, "domain": "int.test", "dumps": "/var/backups/envs"}
+    settings = dict(config(tmp_path), integration=integration)
+    registry = hub_environments.registry(settings)
+    slot = registry.claim("feature-x")["slot"]
+    request = hub_deploys.request("feature-x", COMMIT, "refs/heads/feature-x", "alice", now=1700000000, action="destroy", slot=slot)
+    assert hub_deploys.submit(settings, request, print, lambda *unused: ("successful", "", None)) == 0
+    assert registry.entries() == {}
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[feature-x] destroying feature-x after a dump of its database, at cccccccccccc")
+    assert lines[-1].startswith("[feature-x] destroyed feature-x (")
+    assert lines[-1].endswith("the dump of its database is in /var/backups/envs/feature-x")

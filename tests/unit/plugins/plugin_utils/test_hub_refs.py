@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.magecloud.platform.plugins.plugin_utils.hub_refs import (
-    RefUpdate, deployments, environment_of, parse_updates, refusal)
+    RefUpdate, deployments, environment_of, integration_updates, parse_updates, refusal)
 
 OLD, NEW, ZERO = "a" * 40, "b" * 40, "0" * 40
 ENVIRONMENTS = {"production": "main", "staging": "staging"}
@@ -33,8 +33,9 @@ def test_environment_of_a_branch():
 
 def test_an_unmapped_branch_is_refused_with_the_branches_that_deploy():
     assert refusal(RefUpdate(ZERO, NEW, "refs/heads/feature-x"), ENVIRONMENTS) == (
-        "branch feature-x maps to no environment: integration environments per branch are not built yet; "
-        "push to one of: main (production), staging (staging)")
+        "branch feature-x maps to no environment and integration environments are off on this hub "
+        "(git_hub_integration_domain); push to one of: main (production), staging (staging)")
+    assert refusal(RefUpdate(ZERO, NEW, "refs/heads/feature-x"), ENVIRONMENTS, integration=True) == ""
 
 
 def test_deleting_an_environment_branch_is_refused():
@@ -55,3 +56,9 @@ def test_deployments_are_the_pushed_environment_branches():
     updates = [RefUpdate(OLD, NEW, "refs/heads/main"), RefUpdate(ZERO, NEW, "refs/tags/v1"),
                RefUpdate(OLD, ZERO, "refs/heads/staging"), RefUpdate(OLD, NEW, "refs/heads/staging2")]
     assert deployments(updates, ENVIRONMENTS) == [("production", updates[0])]
+
+
+def test_integration_updates_are_the_other_branches_pushed_or_deleted():
+    updates = [RefUpdate(OLD, NEW, "refs/heads/main"), RefUpdate(ZERO, NEW, "refs/tags/v1"),
+               RefUpdate(ZERO, NEW, "refs/heads/feature-x"), RefUpdate(OLD, ZERO, "refs/heads/feature-y")]
+    assert integration_updates(updates, ENVIRONMENTS) == updates[2:]

@@ -13,7 +13,7 @@ CONFIG = {
 
 
 def test_the_run_deploys_the_pushed_commit_from_the_hub_repository():
-    settings = runner_settings(CONFIG, "production", "/runs/production/x", "c" * 40)
+    settings = runner_settings(CONFIG, {"environment": "production", "commit": "c" * 40}, "/runs/production/x")
     assert settings["private_data_dir"] == "/runs/production/x"
     assert settings["playbook"] == CONFIG["playbook"]
     assert settings["extravars"] == {"magecloud_git_repo": CONFIG["repository"], "magecloud_git_ref": "c" * 40}
@@ -23,4 +23,18 @@ def test_the_run_deploys_the_pushed_commit_from_the_hub_repository():
 
 
 def test_an_environment_with_its_own_group_is_limited_to_it():
-    assert runner_settings(CONFIG, "staging", "/runs/staging/x", "c" * 40)["limit"] == "staging"
+    assert runner_settings(CONFIG, {"environment": "staging", "commit": "c" * 40}, "/runs/staging/x")["limit"] == "staging"
+
+
+def test_an_integration_environment_runs_its_playbook_with_its_name_and_slot():
+    config = dict(CONFIG, integration={"domain": "int.test", "seed": True, "dumps": "/var/backups/envs",
+                                       "playbooks": {"deploy": "/p/environment_deploy.yml", "destroy": "/p/environment_destroy.yml"}})
+    record = {"environment": "feature-x", "commit": "c" * 40, "action": "destroy", "slot": 2}
+    settings = runner_settings(config, record, "/runs/feature-x/x")
+    assert settings["playbook"] == "/p/environment_destroy.yml"
+    assert settings["extravars"] == {"magecloud_git_repo": CONFIG["repository"], "magecloud_git_ref": "c" * 40,
+                                     "magecloud_environment": "feature-x", "magecloud_environment_slot": 2,
+                                     "magecloud_integration_domain": "int.test", "magecloud_environment_seed": True,
+                                     "magecloud_environment_dumps": "/var/backups/envs"}
+    assert "limit" not in settings
+    assert runner_settings(config, dict(record, action="deploy"), "/runs/feature-x/y")["playbook"] == "/p/environment_deploy.yml"
