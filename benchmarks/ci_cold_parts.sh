@@ -29,13 +29,13 @@ echo "venv from an empty pip cache: $(seconds bash -c "python3 -m venv '$scratch
 echo "distributions from an empty Maven repository: $(seconds env MAVEN_OPTS="-Dmaven.repo.local=$scratch/m2" \
   make --no-print-directory dist DIST_DIR="$scratch/dist") s"
 
-[ -f build/ee/Dockerfile ] || make --no-print-directory ee >/dev/null
-echo "execution environment without docker's layer cache: $(seconds docker build --no-cache \
-  --build-arg EE_BASE_IMAGE=magecloud/debian:13 -t magecloud/cold-ee build/ee) s"
+echo "execution environment without docker's layer cache: $(seconds env MAGECLOUD_EE_REPOSITORY=magecloud/cold-ee \
+  MAGECLOUD_EE_BUILD_FLAGS=--no-cache images/build-ee-image.sh) s"
 
-# Download rate per release: every package of the warm cache of a scenario of that release, into an empty cache.
+# Download rate per release: every package of the warm cache of a scenario that runs only that release (search's
+# hosts, one per release), into an empty cache.
 declare -A rate
-for pair in 12:apt 13:apt-13; do
+for pair in 12:apt-search-12 13:apt-search-13; do
   release=${pair%%:*}; cache=/var/cache/magecloud/${pair#*:}
   names=$(find "$cache" -maxdepth 1 -name '*.deb' -printf '%f\n' | cut -d_ -f1 | sort -u | tr '\n' ' ')
   mkdir -p "$scratch/apt-$release/partial"

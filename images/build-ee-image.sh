@@ -3,6 +3,8 @@
 # ansible-builder writes the build context, plain `docker build` builds it, and no registry is asked.
 # The tag carries a hash of every input, so an unchanged recipe is found instead of rebuilt.
 # Usage: images/build-ee-image.sh   (prints the image reference it made or found)
+# MAGECLOUD_EE_REPOSITORY and MAGECLOUD_EE_BUILD_FLAGS (e.g. --no-cache) let a benchmark build it apart from the
+# warm image.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +12,7 @@ cd "$root"
 python=${MAGECLOUD_PYTHON:-$root/.venv/bin/python}
 [ -x "$python" ] || { echo "ERROR: $python is missing." >&2; echo "FIX: run make venv." >&2; exit 1; }
 venv_bin=$(dirname "$python")
-repository="magecloud/ee"
+repository=${MAGECLOUD_EE_REPOSITORY:-magecloud/ee}
 base=$(images/build-base-image.sh 13)
 dependencies=$("$python" images/ee_collections.py galaxy.yml)
 # bindep and what it needs, which the builder stage pip-installs, at the versions the venv pins.
@@ -61,7 +63,8 @@ if ! "$python" -m pip download -q -d "$sources/wheels" --only-binary=:all: --pyt
 fi
 
 "$venv_bin/ansible-builder" create -f execution-environment.yml -c "$context" --output-filename Dockerfile >>"$log" 2>&1
-if ! docker build --build-arg EE_BASE_IMAGE="$base" -t "$image" "$context" >>"$log" 2>&1; then
+# shellcheck disable=SC2086  # the flags are words
+if ! docker build ${MAGECLOUD_EE_BUILD_FLAGS:-} --build-arg EE_BASE_IMAGE="$base" -t "$image" "$context" >>"$log" 2>&1; then
   echo "ERROR: docker build of $image failed: $(tail -n 3 "$log")" >&2
   echo "FIX: read $log; Debian's package mirror must be reachable from containers." >&2
   exit 1
