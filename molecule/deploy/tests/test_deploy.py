@@ -206,10 +206,11 @@ def test_a_repository_url_is_cloned_and_built_on_the_build_host(host, repo):
 
 
 def test_zero_downtime_under_load(host, tmp_path):
+    # A bound, not a goal: its 24 deploys took 1,507 s with another scenario converging beside them.
     figures = tmp_path / "deploy-under-load.json"
     result = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "deploy_under_load.py"), "--inventory", INVENTORY,
                              "--host", HOST_NAME, "--deploys", "20", "--json", str(figures)],
-                            capture_output=True, text=True, timeout=1800, check=False)
+                            capture_output=True, text=True, timeout=2400, check=False)
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     data = json.loads(figures.read_text())
