@@ -69,8 +69,10 @@ def install_page(host):
 def check_side(host, tls):
     """The page's own account of its connections must match the side."""
     said = in_host(host, f"curl -sf -H 'Host: localhost' {PAGE}").strip()
-    encrypted = "cipher=none" not in said and "redis=tls://" in said and "search=https" in said
-    plain = "cipher=none" in said and "redis=tls://" not in said and "search=http " in said
+    # Search over TLS: https to the search host, or the web host's HAProxy, which exists only for a TLS tier.
+    search_tls = "search=https://" in said or "search=http://127.0.0.1:9201 " in said
+    encrypted = "cipher=none" not in said and "redis=tls://" in said and search_tls
+    plain = "cipher=none" in said and "redis=tls://" not in said and not search_tls
     if not (encrypted if tls else plain):
         sys.exit(f"TLS {'on' if tls else 'off'}, but the page says: {said}")
     return said

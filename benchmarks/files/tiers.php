@@ -46,5 +46,5 @@ $ms['search'] = (hrtime(true) - $started) / 1e6;
 if ($status !== 200) {
     http_response_code(502);
 }
-printf("database cipher=%s redis=%s search=%s status=%d ms %s\n", $cipher ?: 'none', $cache['server'], parse_url($base, PHP_URL_SCHEME), $status,
+printf("database cipher=%s redis=%s search=%s status=%d ms %s\n", $cipher ?: 'none', $cache['server'], $base, $status,
     implode(' ', array_map(static fn (string $tier, float $spent): string => sprintf('%s=%.2f', $tier, $spent), array_keys($ms), $ms)));

@@ -27,6 +27,21 @@ def tier_tls(groups, service_group, hostvars, variable):
     return any(client not in service_hosts for client in client_hosts)
 
 
+def local_search_proxy(groups, host, hostvars):
+    """Whether `host` reaches the search tier through its own HAProxy: the tier speaks TLS, the host is a web host
+    and not a search host, and its haproxy_search_proxy is not false. Magento's OpenSearch client opens a new https
+    connection per request and reads the whole system CA bundle for each; the proxy keeps verified TLS connections
+    open to the search hosts and gives Magento plain HTTP on loopback."""
+    if host not in (groups.get("web") or []) or host in (groups.get("search") or []):
+        return False
+    wanted = hostvars[host].get("haproxy_search_proxy", True)
+    try:
+        wanted = boolean(wanted, strict=True)
+    except TypeError:
+        raise AnsibleFilterError(f"haproxy_search_proxy on {host} is {wanted!r}, which is not a boolean.") from None
+    return wanted and tier_tls(groups, "search", hostvars, "opensearch_tls")
+
+
 class FilterModule:
     def filters(self):
-        return {"tier_tls": tier_tls}
+        return {"tier_tls": tier_tls, "local_search_proxy": local_search_proxy}

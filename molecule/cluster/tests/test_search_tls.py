@@ -57,13 +57,41 @@ def test_magentos_user_owns_its_prefix_only(web1, search_url):
 def test_env_php_and_the_relationships_carry_magentos_login(web1, search_url):
     env = json.loads(ok(web1, f"php -r 'echo json_encode(include \"{ENV_PHP}\");'"))
     search = env["system"]["default"]["catalog"]["search"]
-    assert (search["opensearch_server_hostname"], str(search["opensearch_server_port"])) == (search_url.rsplit(":", 1)[0], "9200")
+    # Through the web host's own HAProxy, which speaks TLS to the search host (below).
+    assert (search["opensearch_server_hostname"], str(search["opensearch_server_port"])) == ("127.0.0.1", "9201")
     assert (search["opensearch_enable_auth"], search["opensearch_username"], search["opensearch_password"]) == \
         ("1", "magento", SEARCH_PASSWORD)
     runtime_env = ok(web1, "sed -n 's/^MAGENTO_CLOUD_RELATIONSHIPS=//p' /etc/magecloud-runtime.env")
     relationships = json.loads(base64.b64decode(runtime_env))
     entry = relationships["opensearch"][0]
     assert (entry["scheme"], entry["username"], entry["password"]) == ("https", "magento", SEARCH_PASSWORD)
+
+
+def proxy_counters(host):
+    """HAProxy's own count of connections it opened to the search host, and of requests that reused one."""
+    script = ("import csv,socket; s=socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock');"
+              " s.sendall(b'show stat\\n'); d=b''.join(iter(lambda: s.recv(65536), b''));"
+              " rows=[r for r in csv.DictReader(d.decode().lstrip('# ').splitlines()) if r['pxname']=='opensearch' and r['svname']=='magecloud-cluster-data'];"
+              " print(rows[0]['status'], rows[0]['connect'], rows[0]['reuse'])")
+    status_word, connects, reuses = ok(host, f"python3 -c \"{script}\"").split()
+    return status_word, int(connects), int(reuses)
+
+
+def test_the_local_proxy_keeps_verified_tls_connections_to_the_search_host(web1):
+    status_word, connects_before, reuses_before = proxy_counters(web1)
+    assert status_word == "UP", "HAProxy's TLS check of the search host (CA and name verified) fails"
+    answers = [status(web1, f"-u magento:{SEARCH_PASSWORD} http://127.0.0.1:9201/_cluster/health") for request in range(20)]
+    assert set(answers) == {"200"}, answers
+    connects_after, reuses_after = proxy_counters(web1)[1:]
+    assert connects_after - connects_before <= 5 and reuses_after - reuses_before >= 15, \
+        (connects_before, connects_after, reuses_before, reuses_after)
+
+
+def test_the_local_proxy_grants_nothing_on_its_own(web1):
+    assert status(web1, "http://127.0.0.1:9201/") == "401"
+    assert status(web1, "-u magento:wrong-password http://127.0.0.1:9201/") == "401"
+    listeners = ok(web1, "ss -Htln 'sport = :9201'")
+    assert listeners.split()[3] == "127.0.0.1:9201", listeners
 
 
 def test_the_search_host_keeps_only_a_hash_of_the_password(data):
