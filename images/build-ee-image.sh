@@ -70,8 +70,9 @@ if ! docker build ${MAGECLOUD_EE_BUILD_FLAGS:-} --build-arg EE_BASE_IMAGE="$base
   exit 1
 fi
 docker tag "$image" "$repository:latest"
-# The collection changes with nearly every commit: earlier builds would pile up (one in use stays).
-docker images "$repository" --format '{{.Tag}}' | grep -vxE "latest|${image#*:}" | while read -r tag; do
+# The collection changes with nearly every commit: earlier builds would pile up (one in use stays). On a machine
+# that never built one there are none, and grep finding nothing is not a failure.
+docker images "$repository" --format '{{.Tag}}' | { grep -vxE "latest|${image#*:}" || true; } | while read -r tag; do
   docker rmi "$repository:$tag" >/dev/null 2>&1 || true
 done
 echo "$image"
