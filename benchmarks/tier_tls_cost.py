@@ -9,13 +9,14 @@ so each side is the real configuration: site.yml and deploy.yml run with mariadb
 and opensearch_tls false for the off side, and without them for the on side (the inventory's default). Each
 side deploys a new commit of a clone of the project, so its release goes through the health check before the
 switch with the side's env.php. Sides alternate (default off,on,off,on, which leaves the inventory as it was), so
-a drift of the shared machine hits both alike. The page (benchmarks/files/tiers.php) opens new connections per
-request as Magento does, says what each was, which is checked before each side runs, and how many milliseconds
+a drift of the shared machine hits both alike. The page (benchmarks/files/tiers.php) connects as Magento's clients do
+with the side's env.php (persistent connections, deploy_persistent_connections, on both sides unless --transient),
+says what each was, which is checked before each side runs, and how many milliseconds
 each tier took: the median of --samples single requests, one at a time, gives the cost per tier. Each side's
 figures are printed as soon as it is measured, with the load average before and after.
 Usage (ANSIBLE_CONFIG set as for molecule):
   python3 benchmarks/tier_tls_cost.py --inventory INVENTORY --repo SAMPLE_APP_REPO [--host WEB_HOST]
-      [--seconds 15] [--sides off,on,off,on] [--samples 40]
+      [--seconds 15] [--sides off,on,off,on] [--samples 40] [--transient]
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ def new_commit(repo, side):
                     f"TLS benchmark, side {side}"], check=True)
 
 
-def converge(inventory, repo, tls):
+def converge(inventory, repo, tls, transient):
     """site.yml then deploy.yml (env.php follows the switches); the seconds they took."""
     switches = [] if tls else [argument for switch in SWITCHES for argument in ("-e", f"{switch}=false")]
+    if transient:
+        switches += ["-e", "deploy_persistent_connections=false"]
     project = ["-e", f"magecloud_git_repo={repo}", "-e", "magecloud_git_ref=main"]
     started = time.monotonic()
     for name in ("site.yml", "deploy.yml"):
@@ -112,6 +115,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--sides", default="off,on,off,on", help="the order of the sides")
     parser.add_argument("--samples", type=int, default=40, help="single requests per side for the cost per tier")
+    parser.add_argument("--transient", action="store_true",
+                        help="both sides open new MariaDB and Redis connections per request (no persistent connections)")
     args = parser.parse_args()
     repo = pathlib.Path(tempfile.mkdtemp(prefix="tls-benchmark-")) / "project"
     subprocess.run(["git", "clone", "-q", args.repo, str(repo)], check=True)
@@ -120,7 +125,7 @@ def main():
     for side in args.sides.split(","):
         tls = side == "on"
         new_commit(repo, side)
-        print(f"converging with TLS {side}: {converge(args.inventory, repo, tls):.0f} s", flush=True)
+        print(f"converging with TLS {side}: {converge(args.inventory, repo, tls, args.transient):.0f} s", flush=True)
         install_page(args.host)
         print(f"{side}: {check_side(args.host, tls)}", flush=True)
         result, load_average = measure(args.host, args.seconds)

@@ -1,33 +1,32 @@
 <?php
 // Copyright: magecloud.platform contributors
 // GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-// The page of the TLS-between-tiers benchmark: what an uncached Magento page asks of the backing services, with
-// env.php's settings (the TLS ones included) and on new connections, as Magento opens them per request (no
-// persistent MySQL connection; Cm_Cache's Redis client is not persistent by default): one MariaDB connection
-// and query, one read from each of the cache and session Redis instances, and one search request.
+// The page of the TLS-between-tiers benchmark, copied into the sample app's pub/: what an uncached Magento page asks
+// of the backing services, with the app's clients, which read env.php as Magento's do (the TLS and persistent
+// settings included): one MariaDB connection and query, one read from each of the cache and session Redis
+// instances, and one search request.
 // Prints what each connection was, so a run can tell that the side it measures is the one it meant, and the
 // milliseconds each tier took.
 declare(strict_types=1);
 
-$env = include '/var/www/magento/shared/app/etc/env.php';
+require dirname(__DIR__) . '/app/bootstrap.php';
+$env = sample_env();
 
 $ms = [];
 $started = hrtime(true);
-$db = $env['db']['connection']['default'];
-$pdo = new PDO("mysql:host={$db['host']};dbname={$db['dbname']}", $db['username'], $db['password'], $db['driver_options'] ?? []);
-$cipher = (string) $pdo->query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")->fetchColumn(1);
-$pdo = null;
+$cipher = (string) sample_db()->query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")->fetchColumn(1);
 $ms['db'] = (hrtime(true) - $started) / 1e6;
 
 $cache = $env['cache']['frontend']['default']['backend_options'];
 $session = $env['session']['redis'];
-foreach (['cache' => [$cache['server'], $cache['port'], $cache['password']], 'session' => [$session['host'], $session['port'], $session['password']]] as $tier => [$server, $port, $password]) {
+$redisTiers = [
+    'cache' => [$cache['server'], $cache['port'], $cache['password'], $cache['database'], $cache['persistent'] ?? ''],
+    'session' => [$session['host'], $session['port'], $session['password'], $session['database'],
+        $session['persistent_identifier'] ?? ''],
+];
+foreach ($redisTiers as $tier => [$server, $port, $password, $database, $persistentId]) {
     $started = hrtime(true);
-    $redis = new Redis();
-    $redis->connect($server, (int) $port, 2.0);
-    $redis->auth($password);
-    $redis->get('bench:tiers');
-    $redis->close();
+    sample_redis($server, (int) $port, $password, (int) $database, (string) $persistentId)->get('bench:tiers');
     $ms[$tier] = (hrtime(true) - $started) / 1e6;
 }
 

@@ -24,9 +24,29 @@ function sample_db(): PDO
         sprintf('mysql:host=%s;dbname=%s;charset=utf8mb4', $connection['host'], $connection['dbname']),
         $connection['username'],
         $connection['password'],
-        // driver_options carries the CA (PDO::MYSQL_ATTR_SSL_CA) when the database speaks TLS.
-        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION] + ($connection['driver_options'] ?? [])
+        // driver_options carries the CA (PDO::MYSQL_ATTR_SSL_CA) when the database speaks TLS; "persistent" keeps the
+        // connection open in the FPM worker, as Magento's adapter does with it.
+        [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::ATTR_PERSISTENT => !empty($connection['persistent'])]
+            + ($connection['driver_options'] ?? [])
     );
+}
+
+/**
+ * A logged-in client of a Redis/Valkey instance of env.php, on the given database. A non-empty persistent id keeps
+ * the connection open in the FPM worker, as Magento's Redis clients do with env.php's persistent keys; a "tls://"
+ * server is TLS with the peer's certificate and name verified.
+ */
+function sample_redis(string $server, int $port, string $password, int $database, string $persistentId): Redis
+{
+    $redis = new Redis();
+    if ($persistentId === '') {
+        $redis->connect($server, $port, 2.0);
+    } else {
+        $redis->pconnect($server, $port, 2.0, $persistentId);
+    }
+    $redis->auth($password);
+    $redis->select($database);
+    return $redis;
 }
 
 /**

@@ -11,11 +11,8 @@ $checks = [
     },
     'redis' => static function () use ($env): string {
         $options = $env['cache']['frontend']['default']['backend_options'];
-        $redis = new Redis();
-        // A "tls://" server is TLS with the peer's certificate and name verified.
-        $redis->connect($options['server'], (int) $options['port'], 2.0);
-        $redis->auth($options['password']);
-        $redis->select((int) $options['database']);
+        $redis = sample_redis($options['server'], (int) $options['port'], $options['password'], (int) $options['database'],
+            (string) ($options['persistent'] ?? ''));
         $redis->set('sample:stack', sample_release());
         return (string) $redis->get('sample:stack');
     },

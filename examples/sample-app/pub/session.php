@@ -15,10 +15,8 @@ try {
     if ($session === null) {
         throw new RuntimeException('app/etc/env.php has no session.redis');
     }
-    $redis = new Redis();
-    $redis->connect($session['host'], (int) $session['port'], 2.0);
-    $redis->auth($session['password']);
-    $redis->select((int) $session['database']);
+    $redis = sample_redis($session['host'], (int) $session['port'], $session['password'], (int) $session['database'],
+        (string) ($session['persistent_identifier'] ?? ''));
     $visits = $redis->incr("sample:session:$id");
     $redis->expire("sample:session:$id", 3600);
 } catch (Throwable $error) {
