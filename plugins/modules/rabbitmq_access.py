@@ -13,8 +13,9 @@ author: magecloud.platform maintainers (@magecloud)
 description:
   - Makes the vhost exist, the user exist with this password (checked with C(rabbitmqctl authenticate_user))
     and full rights on the vhost, and removes the users named in O(remove_users) (such as C(guest)).
-  - Reads the broker's state in four C(rabbitmqctl) calls, run at the same time, and changes only what differs.
-    Every call starts an Erlang VM, which is what makes per-item modules slow on an unchanged broker.
+  - Reads the broker's state in four C(rabbitmqctl) calls, run at the same time, and changes only what differs,
+    in at most two rounds of calls run at the same time (the rights come after their vhost and user).
+    Every call starts an Erlang VM, which is what makes per-item modules slow.
   - Passwords go to C(rabbitmqctl) on its standard input as one line, never on its command line.
 options:
   vhost:
@@ -139,6 +140,13 @@ def apply(broker, action, vhost, password):
         broker.run("delete_user", name)
 
 
+def rounds(actions):
+    """Actions that can run at the same time, in order: rights need their vhost and user to exist first."""
+    first = [action for action in actions if action[0] != "set permissions of"]
+    second = [action for action in actions if action[0] == "set permissions of"]
+    return [group for group in (first, second) if group]
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
@@ -153,8 +161,10 @@ def main():
     broker = Broker(module)
     actions = plan(broker, params["vhost"], params["user"], params["password"], params["remove_users"])
     if not module.check_mode:
-        for action in actions:
-            apply(broker, action, params["vhost"], params["password"])
+        for round_of_actions in rounds(actions):
+            with ThreadPoolExecutor(max_workers=len(round_of_actions)) as pool:
+                for done in [pool.submit(apply, broker, action, params["vhost"], params["password"]) for action in round_of_actions]:
+                    done.result()
     module.exit_json(changed=bool(actions), actions=[f"{verb} {name}" + (f" on {params['vhost']}" if verb == "set permissions of" else "")
                                                      for verb, name in actions])
 
