@@ -8,6 +8,7 @@
 # Usage (from the repository root, as root): make venv image host-prep && benchmarks/stack.sh
 # BENCH_RELEASE=12 benchmarks/stack.sh measures Debian 12 (default 13; run `make image DEBIAN_RELEASE=12` first).
 set -euo pipefail
+shopt -s inherit_errexit  # a failed step inside $(...) stops the run too
 trap 'echo "benchmark failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 export ANSIBLE_CONFIG="$PWD/ansible.cfg"
