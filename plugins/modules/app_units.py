@@ -79,6 +79,8 @@ options:
     description: Where unit files go.
     type: path
     default: /etc/systemd/system
+extends_documentation_fragment:
+  - magecloud.platform.systemd
 attributes:
   check_mode:
     support: full
@@ -86,10 +88,6 @@ attributes:
   diff_mode:
     support: none
     description: Unit names are returned in RV(written) and RV(removed).
-  platform:
-    support: full
-    platforms: posix
-    description: Needs systemd as the init system.
 """
 
 EXAMPLES = r"""

@@ -32,6 +32,8 @@ options:
     description: Reload systemd's unit files first, as after writing a unit or a drop-in.
     type: bool
     default: false
+extends_documentation_fragment:
+  - magecloud.platform.systemd
 attributes:
   check_mode:
     support: full
@@ -39,10 +41,6 @@ attributes:
   diff_mode:
     support: none
     description: What changes is returned in RV(started_now) and RV(stopped_now).
-  platform:
-    support: full
-    platforms: posix
-    description: Needs systemd as the init system.
 """
 
 EXAMPLES = r"""
