@@ -8,6 +8,7 @@
 # Usage (from the repository root, as root): make venv image host-prep && benchmarks/stack.sh
 # BENCH_RELEASE=12 benchmarks/stack.sh measures Debian 12 (default 13; run `make image DEBIAN_RELEASE=12` first).
 set -euo pipefail
+shopt -s inherit_errexit  # a failed step inside $(...) stops the run too
 trap 'echo "benchmark failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 export ANSIBLE_CONFIG="$PWD/ansible.cfg"
@@ -46,8 +47,8 @@ done
 archive=$(awk '/opensearch_archive_src:/ {print $2}' benchmarks/inventory.yml)
 bare_install() {
   in_host $stock "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages"
-  docker cp "$archive" "$stock:/tmp/opensearch.zip"
-  in_host $stock "mkdir -p /opt/opensearch && unzip -q /tmp/opensearch.zip -d /opt/opensearch"
+  docker cp "$archive" "$stock:/root/opensearch.zip"
+  in_host $stock "mkdir -p /opt/opensearch && unzip -q /root/opensearch.zip -d /opt/opensearch"
 }
 # Each timed part starts on a clean disk: without the sync, the bare install's gigabyte of writes would still be
 # flushing while the converge runs, and the earlier containers' removal while the bare install runs.

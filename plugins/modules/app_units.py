@@ -79,6 +79,8 @@ options:
     description: Where unit files go.
     type: path
     default: /etc/systemd/system
+extends_documentation_fragment:
+  - magecloud.platform.systemd
 attributes:
   check_mode:
     support: full
@@ -86,10 +88,6 @@ attributes:
   diff_mode:
     support: none
     description: Unit names are returned in RV(written) and RV(removed).
-  platform:
-    support: full
-    platforms: posix
-    description: Needs systemd as the init system.
 """
 
 EXAMPLES = r"""
@@ -126,6 +124,7 @@ import shlex
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.magecloud.platform.plugins.module_utils.atomic_file import write_if_changed
 from ansible_collections.magecloud.platform.plugins.module_utils.cron_spec import cron_problem, on_calendar
+from ansible_collections.magecloud.platform.plugins.module_utils.systemd import systemctl
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 SKIPPED_WHILE_PAUSED = 75
@@ -256,13 +255,6 @@ def sync_files(module, units):
             systemctl(module, "disable", "--now", name, check=False)
             os.unlink(os.path.join(unit_dir, name))
     return written, removed
-
-
-def systemctl(module, *args, check=True):
-    rc, out, err = module.run_command(["systemctl", *args])
-    if check and rc != 0:
-        module.fail_json(msg=f"systemctl {' '.join(args)} failed: {(err or out).strip()}")
-    return rc, out.strip()
 
 
 def is_active(module, unit):

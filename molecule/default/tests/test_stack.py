@@ -62,6 +62,12 @@ def test_redis_instance_requires_its_password(host, port, policy):
     assert ok(host, f"{base} CONFIG GET maxmemory-policy").split()[1] == policy
 
 
+def test_the_packages_default_redis_neither_runs_nor_starts_at_boot(host):
+    default = host.service("redis-server")
+    assert not default.is_running and not default.is_enabled
+    assert not host.socket("tcp://127.0.0.1:6379").is_listening
+
+
 def test_amqp_publish_and_consume_as_the_app_user_and_guest_is_gone(host):
     script = (
         '$c = new AMQPConnection(["vhost" => "/magento", "login" => "magento", "password" => "%s"]); $c->connect();'
