@@ -105,6 +105,19 @@ def test_varnish_balances_both_web_hosts_and_leaves_out_a_sick_one(web1):
         ok(web1, "systemctl start nginx")
 
 
+@pytest.mark.parametrize("stopped", ["nginx", "php*-fpm.service"], ids=["connection-refused", "bad-gateway"])
+def test_a_get_that_one_web_host_fails_is_fetched_from_the_other_before_its_probe_notices(web1, web2, stopped):
+    assert wait_for(lambda: ok(web1, "varnishadm backend.list").lower().count("healthy") >= 2, 30), ok(web1, "varnishadm backend.list")
+    ok(web2, f"systemctl stop '{stopped}'")
+    try:
+        # Misses, one per URL, sent within a second or two: the probe needs three failures, seconds apart.
+        statuses = [ok(web1, f"curl -s -o /dev/null -w '%{{http_code}}' -H 'Host: localhost' 'http://127.0.0.1/health_check.php?try={attempt}'")
+                    for attempt in range(10)]
+        assert statuses == ["200"] * 10, f"with {stopped} stopped on {WEB2}, Varnish answered {statuses}"
+    finally:
+        ok(web2, f"systemctl start '{stopped}'")
+
+
 def test_a_web_host_down_before_the_deploy_stops_every_host(web1, held_repo):
     before = current(web1)
     docker("stop", WEB2)
