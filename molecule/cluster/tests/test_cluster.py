@@ -66,6 +66,12 @@ def dropped_out(container, output):
     return re.search(rf"Web hosts dropped out of the deploy of \S+: ([^;]*; )*{container} \(", output) is not None
 
 
+def both_web_backends_healthy(edge):
+    """The web hosts' own lines of backend.list; the director's line says healthy while one of them is."""
+    listing = ok(edge, "varnishadm backend.list")
+    return len(re.findall(r"^\S*\bweb\d+\s.*\bhealthy\b", listing, re.MULTILINE)) >= 2
+
+
 def assert_lock_free(host):
     assert host.run(f"test -e {APP_ROOT}/deploy.lock").rc != 0, "the deploy lock was not given back"
 
@@ -94,7 +100,7 @@ def test_both_web_hosts_serve_the_same_release_and_one_runs_the_crons(web1, web2
 
 
 def test_varnish_balances_both_web_hosts_and_leaves_out_a_sick_one(web1):
-    assert wait_for(lambda: ok(web1, "varnishadm backend.list").lower().count("healthy") >= 2, 30), ok(web1, "varnishadm backend.list")
+    assert wait_for(lambda: both_web_backends_healthy(web1), 60), ok(web1, "varnishadm backend.list")
     ok(web1, "systemctl stop nginx")
     try:
         assert wait_for(lambda: "sick" in ok(web1, "varnishadm backend.list").lower(), 60), ok(web1, "varnishadm backend.list")
@@ -103,6 +109,19 @@ def test_varnish_balances_both_web_hosts_and_leaves_out_a_sick_one(web1):
         assert statuses == ["200"] * 10, f"with nginx stopped on {WEB1}, Varnish answered {statuses}"
     finally:
         ok(web1, "systemctl start nginx")
+
+
+@pytest.mark.parametrize("stopped", ["nginx", "php*-fpm.service"], ids=["connection-refused", "bad-gateway"])
+def test_a_get_that_one_web_host_fails_is_fetched_from_the_other_before_its_probe_notices(web1, web2, stopped):
+    assert wait_for(lambda: both_web_backends_healthy(web1), 60), ok(web1, "varnishadm backend.list")
+    ok(web2, f"systemctl stop '{stopped}'")
+    try:
+        # Misses, one per URL, sent within a second or two: the probe needs three failures, seconds apart.
+        statuses = [ok(web1, f"curl -s -o /dev/null -w '%{{http_code}}' -H 'Host: localhost' 'http://127.0.0.1/health_check.php?try={attempt}'")
+                    for attempt in range(10)]
+        assert statuses == ["200"] * 10, f"with {stopped} stopped on {WEB2}, Varnish answered {statuses}"
+    finally:
+        ok(web2, f"systemctl start '{stopped}'")
 
 
 def test_a_web_host_down_before_the_deploy_stops_every_host(web1, held_repo):
