@@ -35,6 +35,27 @@ def install_bench_page(host, pages=("bench.php",)):
     in_host(host, "command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null")
 
 
+def cpu_seconds(containers):
+    """{container: CPU seconds its processes have used so far}, read from the container host's cgroups (v1 or v2)."""
+    used = {}
+    for name in containers:
+        container_id = subprocess.run(["docker", "inspect", "-f", "{{.Id}}", name], capture_output=True, text=True,
+                                      check=True).stdout.strip()
+        v1 = pathlib.Path(f"/sys/fs/cgroup/cpuacct/docker/{container_id}/cpuacct.usage")
+        if v1.exists():
+            used[name] = int(v1.read_text()) / 1e9
+            continue
+        for v2 in (pathlib.Path(f"/sys/fs/cgroup/system.slice/docker-{container_id}.scope/cpu.stat"),
+                   pathlib.Path(f"/sys/fs/cgroup/docker/{container_id}/cpu.stat")):
+            if v2.exists():
+                usage = re.search(r"^usage_usec (\d+)", v2.read_text(), re.M)
+                used[name] = int(usage.group(1)) / 1e6
+                break
+        else:
+            sys.exit(f"no cgroup CPU account found for container {name}")
+    return used
+
+
 def wrk(host, url, seconds, connections=32, headers=()):
     """(requests/s, p99 ms, non-2xx) of wrk on the host's loopback, 2 threads, keep-alive connections."""
     header_args = " ".join(f"-H '{header}'" for header in headers)

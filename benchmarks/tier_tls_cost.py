@@ -12,16 +12,20 @@ switch with the side's env.php. Sides alternate (default off,on,off,on, which le
 a drift of the shared machine hits both alike. The page (benchmarks/files/tiers.php) connects as Magento's clients do
 with the side's env.php (persistent connections, deploy_persistent_connections, on both sides unless --transient),
 says what each was, which is checked before each side runs, and how many milliseconds
-each tier took: the median of --samples single requests, one at a time, gives the cost per tier. Each side's
-figures are printed as soon as it is measured, with the load average before and after.
+each tier took: the median of --samples single requests, one at a time, gives the cost per tier. Before each
+measurement the page runs under load for --warmup seconds: a converge restarts OpenSearch, whose JVM needs tens of
+seconds of requests to compile the security plugin's paths. The CPU time each container used during the measured
+run, per request, tells where a side's cost is. Each side's figures are printed as soon as it is measured, with the
+load average before and after.
 Usage (ANSIBLE_CONFIG set as for molecule):
   python3 benchmarks/tier_tls_cost.py --inventory INVENTORY --repo SAMPLE_APP_REPO [--host WEB_HOST]
-      [--seconds 15] [--sides off,on,off,on] [--samples 40] [--transient]
+      [--seconds 15] [--warmup 40] [--sides off,on,off,on] [--samples 40] [--transient]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 import statistics
 import subprocess
@@ -29,7 +33,7 @@ import sys
 import tempfile
 import time
 
-from host_load import in_host, wrk
+from host_load import cpu_seconds, in_host, wrk
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGE = "http://127.0.0.1:8080/tiers.php"
@@ -81,12 +85,25 @@ def check_side(host, tls):
     return said
 
 
-def measure(host, seconds):
-    """(requests/s, p99 ms, non-2xx) of wrk, and the load average before and after."""
-    wrk(host, PAGE, 3, headers=HEADERS)  # warm PHP-FPM's workers and opcache
+def inventory_hosts(inventory):
+    listing = subprocess.run(["ansible-inventory", "-i", inventory, "--list"], capture_output=True, text=True, check=True)
+    return sorted(json.loads(listing.stdout)["_meta"]["hostvars"])
+
+
+def measure(host, seconds, warmup, containers):
+    """(requests/s, p99 ms, non-2xx) of wrk, the load average before and after, and {container: CPU ms per request}."""
+    wrk(host, PAGE, warmup, headers=HEADERS)
     before = in_host(host, LOAD_AVERAGE).strip()
+    used_before = cpu_seconds(containers)
     result = wrk(host, PAGE, seconds, headers=HEADERS)
-    return result, f"{before} -> {in_host(host, LOAD_AVERAGE).strip()}"
+    used_after = cpu_seconds(containers)
+    requests = result[0] * seconds
+    cpu_ms = {name: 1000 * (used_after[name] - used_before[name]) / requests for name in containers}
+    return result, f"{before} -> {in_host(host, LOAD_AVERAGE).strip()}", cpu_ms
+
+
+def cpu_line(cpu_ms):
+    return ", ".join(f"{name} {spent:.2f}" for name, spent in cpu_ms.items()) + f"; all {sum(cpu_ms.values()):.2f}"
 
 
 def tier_ms(host, samples):
@@ -113,6 +130,7 @@ def main():
     parser.add_argument("--repo", required=True, help="the git repository of the deployed project (the sample app)")
     parser.add_argument("--host", default="magecloud-cluster-web1")
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=40, help="seconds of load before each measured run")
     parser.add_argument("--sides", default="off,on,off,on", help="the order of the sides")
     parser.add_argument("--samples", type=int, default=40, help="single requests per side for the cost per tier")
     parser.add_argument("--transient", action="store_true",
@@ -120,25 +138,30 @@ def main():
     args = parser.parse_args()
     repo = pathlib.Path(tempfile.mkdtemp(prefix="tls-benchmark-")) / "project"
     subprocess.run(["git", "clone", "-q", args.repo, str(repo)], check=True)
+    containers = inventory_hosts(args.inventory)
     sides = {"on": [], "off": []}
     tiers = {"on": [], "off": []}
+    cpu = {"on": [], "off": []}
     for side in args.sides.split(","):
         tls = side == "on"
         new_commit(repo, side)
         print(f"converging with TLS {side}: {converge(args.inventory, repo, tls, args.transient):.0f} s", flush=True)
         install_page(args.host)
         print(f"{side}: {check_side(args.host, tls)}", flush=True)
-        result, load_average = measure(args.host, args.seconds)
+        result, load_average, cpu_ms = measure(args.host, args.seconds, args.warmup, containers)
         sides[side].append(result)
+        cpu[side].append(cpu_ms)
         tiers[side].append(tier_ms(args.host, args.samples))
         print(f"{side}: {result[0]:.1f} req/s, p99 {result[1]:.1f} ms, non-2xx {result[2]}, load average {load_average}; "
-              f"ms per tier {tiers[side][-1]}", flush=True)
+              f"ms per tier {tiers[side][-1]}; CPU ms per request {cpu_line(cpu_ms)}", flush=True)
     print("all sides:")
     rps = {side: summary(side, results) for side, results in sides.items() if results}
     for side, samples in tiers.items():
         if samples:
             medians = {tier: statistics.median(sample[tier] for sample in samples) for tier in TIERS}
             print(f"ms per request, TLS {side}: " + ", ".join(f"{tier} {spent:.1f}" for tier, spent in medians.items()))
+            print(f"CPU ms per request, TLS {side}: "
+                  + cpu_line({name: statistics.median(run[name] for run in cpu[side]) for name in containers}))
     if len(rps) == 2:
         loss = 100 * (1 - rps["on"] / rps["off"])
         print(f"loss with TLS on: {loss:.1f} % (goal <= {GOAL_LOSS:.0f} %: {'meets' if loss <= GOAL_LOSS else 'MISSES'})")

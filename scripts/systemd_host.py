@@ -34,6 +34,7 @@ def docker_run_args(name, platform, publish):
     args += [f"--security-opt={opt}" for opt in platform["security_opts"]]
     args += [f"--tmpfs={path}" for path in platform["tmpfs"]]
     args += [f"--volume={volume}" for volume in platform["volumes"]]
+    args += [f"--sysctl={key}={value}" for key, value in platform.get("sysctls", {}).items()]
     args += [f"--publish={port}" for port in publish]
     return args + [platform["image"], platform["command"]]
 

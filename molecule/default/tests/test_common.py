@@ -38,8 +38,14 @@ def test_timezone_is_utc(host):
 def test_kernel_settings_file_lists_every_setting(host):
     content = host.file("/etc/sysctl.d/60-magecloud.conf").content_string
     assert content.startswith("#")
-    for line in ("vm.max_map_count = 262144", "net.core.somaxconn = 1024", "vm.swappiness = 10"):
+    for line in ("vm.max_map_count = 262144", "net.core.somaxconn = 1024", "vm.swappiness = 10", "net.ipv4.tcp_tw_reuse = 1"):
         assert line in content
+
+
+def test_closed_connections_ports_are_reused_for_new_ones(host):
+    # The container's network namespace has its own value (the harness creates it with --sysctl, as the role's
+    # warning asks); the kernel's default, 2, reuses ports on loopback only.
+    assert host.file("/proc/sys/net/ipv4/tcp_tw_reuse").content_string.strip() == "1"
 
 
 def test_opensearch_map_count_is_reached(host):
