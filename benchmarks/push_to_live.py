@@ -99,6 +99,9 @@ def main():
     workdir = tempfile.mkdtemp(prefix="magecloud-push-bench-")
     inventories = {"ssh": ssh_inventory(workdir), "docker": INVENTORY}
     project = Project(workdir)
+    # A release is named after its tree: without a file of this run's own, a second run on the same host would
+    # find the trees of the first one built already, and time switches instead of builds.
+    project.write("push-benchmark-run.txt", f"{workdir} {time.time()}\n")
     version = 1
     project.set_version(version)
     project.commit("push benchmark start")
